@@ -1,0 +1,81 @@
+import express, { type Express } from 'express';
+import { compileCatalog, loadCatalogTemplate } from './catalog/template';
+import type { Config } from './config/types';
+import { ItemNotFound } from './errors/errors';
+import { errorHandler } from './http/error-handler';
+import { healthRoutes } from './http/health';
+import { requestContext } from './http/middleware';
+import { ProviderSessions, type ProviderSession } from './identity/provider-sessions';
+import { TokenValidator, type TokenCacheEntry } from './identity/token-validator';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { identityRoutes } from './services/identity/routes';
+import { memoryCache } from './state/cache';
+import { UpstreamClient } from './upstream/client';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  upstream: UpstreamClient;
+  validator: TokenValidator;
+  sessions: ProviderSessions;
+}
+
+export interface Proxy {
+  app: Express;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Build every dependency once from config (STYLE.md habit 2) and wire the express app; no listen here. */
+export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metrics } = {}): Proxy {
+  const logger = opts.logger ?? createLogger(config.log.level);
+  const metrics = opts.metrics ?? createMetrics();
+  const upstream = new UpstreamClient(config.timeouts, metrics);
+  const home = config.providers.find((p) => p.name === config.home);
+  if (!home?.keystoneUrl) throw new Error('home provider without keystone_url (config validation should prevent this)');
+  const validator = new TokenValidator(
+    { name: home.name, keystoneUrl: home.keystoneUrl },
+    upstream,
+    memoryCache<TokenCacheEntry>(config.cache.tokenMax),
+    config.cache,
+    metrics,
+  );
+  const sessions = new ProviderSessions(config, upstream, memoryCache<ProviderSession>(config.cache.providerTokenMax), metrics);
+  const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
+  const deps: AppDeps = { config, logger, metrics, upstream, validator, sessions };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestContext({ logger, metrics, requestTimeoutMs: config.timeouts.requestMs }));
+  app.use(
+    healthRoutes({
+      metrics,
+      readiness: async () => {
+        try {
+          const res = await upstream.send({
+            provider: home.name,
+            service: 'identity',
+            method: 'GET',
+            url: `${home.keystoneUrl}/v3`,
+            headers: { accept: 'application/json' },
+            signal: AbortSignal.timeout(Math.min(config.timeouts.responseMs, 5_000)),
+          });
+          res.body.resume();
+          const ok = res.status < 500;
+          return { ready: ok, detail: { home: { name: home.name, reachable: ok, status: res.status } } };
+        } catch (err) {
+          return { ready: false, detail: { home: { name: home.name, reachable: false, error: (err as Error).message } } };
+        }
+      },
+    }),
+  );
+  app.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));
+  app.use((req, _res, next) => next(new ItemNotFound(`The resource could not be found: ${req.path.slice(0, 200)}`)));
+  app.use(errorHandler(logger));
+
+  return { app, deps, close: () => upstream.close() };
+}

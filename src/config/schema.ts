@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { parseInterval, parseSize } from './units';
+
+/** The one schema for the config file (docs/configuration.md documents every key). */
+const httpUrl = z
+  .string({ required_error: 'is required' })
+  .refine((s) => /^https?:\/\/[^/\s]+/.test(s), (s) => ({ message: `must be an http(s) URL (got "${s}")` }));
+
+const interval = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseInterval(v) !== undefined, (v) => ({ message: `must be an interval like 30s, 5m (got "${v}")` }))
+  .transform((v) => parseInterval(v) as number);
+
+const size = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseSize(v) !== undefined, (v) => ({ message: `must be a size like 512kb, 1mb (got "${v}")` }))
+  .transform((v) => parseSize(v) as number);
+
+const providerName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+const serviceEndpoints = z
+  .object({
+    identity: httpUrl.optional(),
+    compute: httpUrl.optional(),
+    volume: httpUrl.optional(),
+    image: httpUrl.optional(),
+    'object-store': httpUrl.optional(),
+  })
+  .strict();
+
+const provider = z
+  .object({
+    keystone_url: httpUrl.optional(),
+    sp_id: z.string().min(1).optional(),
+    priority: z.number().int().min(0).default(100),
+    weight: z.number().min(0).default(1),
+    endpoints: serviceEndpoints.default({}),
+    project_map: z.record(z.string()).default({}),
+    object_store: z
+      .object({ auth: z.literal('tempauth'), auth_url: httpUrl, user: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((p) => p.keystone_url !== undefined || p.object_store !== undefined, {
+    message: 'needs keystone_url (or object_store with static credentials)',
+  });
+
+export const configSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number({ required_error: 'is required' }).int().min(0).max(65535),
+      })
+      .strict(),
+    public_url: httpUrl,
+    home: z.string({ required_error: 'is required' }).min(1),
+    strict_listings: z.boolean().default(false),
+    placement: z.object({ policy: z.string().default('home') }).strict().default({}),
+    catalog: z
+      .object({ template: z.string().min(1).default('catalog-templates/default.yaml'), region: z.string().default('RegionOne') })
+      .strict()
+      .default({}),
+    providers: z.record(provider).refine((p) => Object.keys(p).length > 0, { message: 'must name at least one provider' }),
+    cache: z
+      .object({
+        token_ttl: interval.default('5m'),
+        token_max: z.number().int().positive().default(10_000),
+        negative_ttl: interval.default('10s'),
+        provider_token_max: z.number().int().positive().default(10_000),
+        provider_token_margin: interval.default('60s'),
+        location_max: z.number().int().positive().default(100_000),
+        location_ttl: interval.default('1h'),
+      })
+      .strict()
+      .default({}),
+    timeouts: z
+      .object({ connect: interval.default('2s'), response: interval.default('30s'), request: interval.default('60s') })
+      .strict()
+      .default({}),
+    limits: z.object({ json_body: size.default('1mb') }).strict().default({}),
+    log: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const names = Object.keys(c.providers);
+    for (const n of names) {
+      if (!providerName.test(n)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', n], message: 'name must be letters, digits, ".", "_" or "-"' });
+      }
+    }
+    if (!names.includes(c.home)) {
+      ctx.addIssue({ code: 'custom', path: ['home'], message: `must name a provider (known: ${names.join(', ')})` });
+    } else if (c.providers[c.home]?.keystone_url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', c.home, 'keystone_url'], message: 'is required for the home provider' });
+    }
+    const policy = c.placement.policy;
+    if (!['home', 'least-used'].includes(policy) && !names.includes(policy)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['placement', 'policy'],
+        message: `must be home, least-used or a provider name (got "${policy}")`,
+      });
+    }
+  });
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,47 @@
+/** The validated, compiled configuration. Built once at start-up by load.ts; never mutated afterwards. */
+export type ServiceType = 'identity' | 'compute' | 'volume' | 'image' | 'object-store';
+
+export interface TempauthObjectStore {
+  auth: 'tempauth';
+  authUrl: string;
+  user: string;
+  key: string;
+}
+
+export interface ProviderConfig {
+  name: string;
+  /** Keystone root, without /v3. Absent for static-credential (Swift-only) providers. */
+  keystoneUrl?: string;
+  /** Service-provider id registered at the home Keystone for K2K. */
+  spId: string;
+  priority: number;
+  weight: number;
+  /** Per-service URL templates; `{project_id}` is substituted. Override the provider's own catalog. */
+  endpoints: Partial<Record<ServiceType, string>>;
+  projectMap: Record<string, string>;
+  objectStore?: TempauthObjectStore;
+}
+
+export interface Config {
+  sourceFile: string;
+  listen: { host: string; port: number };
+  publicUrl: string;
+  home: string;
+  strictListings: boolean;
+  placement: { policy: string };
+  catalog: { template: string; region: string };
+  /** Providers ordered by priority (ascending). */
+  providers: ProviderConfig[];
+  cache: {
+    tokenTtlMs: number;
+    tokenMax: number;
+    negativeTtlMs: number;
+    providerTokenMax: number;
+    providerTokenMarginMs: number;
+    locationMax: number;
+    locationTtlMs: number;
+  };
+  timeouts: { connectMs: number; responseMs: number; requestMs: number };
+  limits: { jsonBodyBytes: number };
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+}

@@ -1,0 +1,128 @@
+// Small HTTP pieces every simulated provider shares: request recording (the integration tests assert what the
+// proxy sent upstream), body parsing, random ids and the error shapes the real services use.
+import { randomBytes, randomUUID } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path as received by the provider's server, query string excluded (e.g. `/compute/v2.1/servers`). */
+  path: string;
+  /** Path plus query string. */
+  url: string;
+  query: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, a Buffer for other bodies, undefined when there was none. */
+  body: unknown;
+}
+
+export type Stats = Record<string, number>;
+
+export function bump(stats: Stats, key: string, by = 1): void {
+  stats[key] = (stats[key] ?? 0) + by;
+}
+
+/** Parses JSON bodies (Nova, Cinder, Keystone...) and keeps every other body as a Buffer (Swift, Glance data, SAML). */
+export function parseBodies(): RequestHandler[] {
+  const json = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+  const raw = express.raw({ limit: '256mb', type: () => true });
+  return [json, (req, res, next) => (req.body === undefined ? raw(req, res, next) : next())];
+}
+
+/** Appends one entry per request to `list`; mount after parseBodies(). */
+export function recordRequests(list: RecordedRequest[]): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const url = req.originalUrl;
+    const q = url.indexOf('?');
+    const hasBody = Buffer.isBuffer(req.body) ? req.body.length > 0 : req.body !== undefined;
+    list.push({
+      method: req.method,
+      path: q < 0 ? url : url.slice(0, q),
+      url,
+      query: { ...(req.query as Record<string, unknown>) },
+      headers: { ...req.headers },
+      body: hasBody ? req.body : undefined,
+    });
+    next();
+  };
+}
+
+export function newUuid(): string {
+  return randomUUID();
+}
+
+/** Keystone-style hex id (uuid4().hex). */
+export function newHexId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+export function newRequestId(): string {
+  return `req-${randomUUID()}`;
+}
+
+export function randomToken(): string {
+  // Fernet tokens are url-safe base64 starting with the version byte 0x80 and a timestamp: "gAAAAAB...".
+  return `gAAAAAB${randomBytes(120).toString('base64url')}`;
+}
+
+/** Attaches `x-openstack-request-id` like oslo.middleware's request_id filter. */
+export function requestIdHeader(): RequestHandler {
+  return (_req, res, next) => {
+    const id = newRequestId();
+    res.setHeader('x-openstack-request-id', id);
+    res.setHeader('x-compute-request-id', id);
+    next();
+  };
+}
+
+/** Nova/Cinder fault body: `{"itemNotFound": {"code": 404, "message": "..."}}`. */
+export function sendFault(res: Response, status: number, message: string): void {
+  const kinds: Record<number, string> = {
+    400: 'badRequest',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'itemNotFound',
+    409: 'conflictingRequest',
+    413: 'overLimit',
+    500: 'computeFault',
+  };
+  const kind = kinds[status] ?? 'computeFault';
+  res.status(status).json({ [kind]: { code: status, message } });
+}
+
+/** keystonemiddleware's rejection body; services behind it answer with the Keystone error shape. */
+export function sendKeystoneError(res: Response, status: number, title: string, message: string): void {
+  res.status(status).json({ error: { code: status, title, message } });
+}
+
+export function sendUnauthorized(res: Response): void {
+  res.setHeader('WWW-Authenticate', 'Keystone uri="unknown"');
+  sendKeystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_RE.test(value);
+}
+
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** First value of a query parameter that may be repeated. */
+export function firstQuery(value: unknown): string | undefined {
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** All values of a repeatable query parameter (`sort_key=a&sort_key=b`). */
+export function allQuery(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export function headerValue(req: Request, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

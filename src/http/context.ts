@@ -1,0 +1,20 @@
+import type { ErrorFlavour } from '../errors/format';
+
+/** Per-request state, created fresh for every request and passed explicitly (STYLE.md habit 3). */
+export interface RequestContext {
+  requestId: string;
+  service: ErrorFlavour;
+  startedAt: number;
+  /** Epoch ms by which the whole request, fan-out included, must be answered. */
+  deadline: number;
+  /** Aborted when the client goes away or the deadline passes; passed to every upstream call. */
+  signal: AbortSignal;
+  /** The provider that served a routed call (X-OCX-Provider on the response, metrics label). */
+  provider?: string;
+}
+
+export function contextOf(locals: Record<string, unknown>): RequestContext {
+  const ctx = locals['ctx'] as RequestContext | undefined;
+  if (!ctx) throw new Error('request context missing: context middleware not installed');
+  return ctx;
+}

@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler } from 'express';
+import { toOcxError } from '../errors/errors';
+import { renderError } from '../errors/format';
+import type { Logger } from '../observability/logger';
+import type { RequestContext } from './context';
+
+/** The one place where errors become responses, in the format of the service the request was for. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const ctx = res.locals['ctx'] as RequestContext | undefined;
+    const ocx = toOcxError(err);
+    if (ocx.status >= 500) {
+      // Log the cause for operators; the client only sees the safe message.
+      const cause = ocx.cause ?? err;
+      logger.warn(
+        { requestId: ctx?.requestId, status: ocx.status, err: { name: ocx.name, message: ocx.message }, cause: describe(cause) },
+        'request failed',
+      );
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const rendered = renderError(ctx?.service ?? 'proxy', ocx);
+    res.status(rendered.status);
+    for (const [k, v] of Object.entries(rendered.headers ?? {})) res.setHeader(k, v);
+    res.setHeader('content-type', rendered.contentType);
+    res.send(rendered.body);
+  };
+}
+
+function describe(cause: unknown): Record<string, unknown> | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  return { name: cause.name, message: cause.message, code: typeof code === 'string' ? code : undefined };
+}

@@ -1,0 +1,62 @@
+import type { RequestHandler } from 'express';
+import type { ErrorFlavour } from '../errors/format';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { requestIdFrom } from '../observability/request-id';
+import type { RequestContext } from './context';
+
+const SERVICES: Record<string, ErrorFlavour> = {
+  identity: 'identity',
+  compute: 'compute',
+  volume: 'volume',
+  image: 'image',
+  'object-store': 'object-store',
+  info: 'object-store',
+};
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY', 'OPTIONS']);
+
+/** Builds the RequestContext, keeps or makes x-openstack-request-id, and logs/counts each request once. */
+export function requestContext(deps: { logger: Logger; metrics: Metrics; requestTimeoutMs: number }): RequestHandler {
+  return (req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-openstack-request-id']);
+    const first = req.path.split('/')[1] ?? '';
+    const service = SERVICES[first] ?? 'proxy';
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('request deadline passed')), deps.requestTimeoutMs);
+    timer.unref();
+    const startedAt = Date.now();
+    const ctx: RequestContext = {
+      requestId,
+      service,
+      startedAt,
+      deadline: startedAt + deps.requestTimeoutMs,
+      signal: controller.signal,
+    };
+    res.locals['ctx'] = ctx;
+    res.setHeader('x-openstack-request-id', requestId);
+    // The client went away before we answered: abort every upstream call made for it.
+    res.on('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+    res.on('finish', () => {
+      const method = METHODS.has(req.method) ? req.method : 'OTHER';
+      const statusClass = `${Math.floor(res.statusCode / 100)}xx`;
+      deps.metrics.requests.inc({ service, method, status_class: statusClass, provider: ctx.provider ?? '' });
+      // Path only: query strings can carry signatures (Swift temp URLs).
+      deps.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Date.now() - startedAt,
+          service,
+          provider: ctx.provider,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,11 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Caller } from './provider-sessions';
+import type { TokenValidator } from './token-validator';
+
+/** The authenticated caller of a request: its X-Auth-Token, validated at the home Keystone (cached). */
+export async function authenticate(headers: IncomingHttpHeaders, validator: TokenValidator): Promise<Caller> {
+  const raw = headers['x-auth-token'];
+  const token = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  const info = await validator.validate(token);
+  return { token: token as string, info };
+}

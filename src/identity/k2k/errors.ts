@@ -1,0 +1,34 @@
+import { OcxError } from '../../errors/errors';
+
+/** The K2K steps, named as in metrics (ocx_k2k_failures_total{step}) and in error messages. */
+export type K2kStep = 'service-provider' | 'ecp-assertion' | 'sp-session' | 'federated-token' | 'project-map' | 'scope';
+
+const STEP_TEXT: Record<K2kStep, string> = {
+  'service-provider': 'the home Keystone lists no such service provider',
+  'ecp-assertion': 'the home Keystone refused to issue a SAML assertion',
+  'sp-session': "the provider's SAML endpoint refused the assertion",
+  'federated-token': "the provider's Keystone did not issue a federated token",
+  'project-map': 'no project at the provider maps to the home project',
+  scope: "the provider's Keystone refused to scope the federated token",
+};
+
+/**
+ * A K2K step failed. Provider-side refusals are 401 for the client when the home token is the cause, else 503:
+ * the provider is unusable for this user right now, which other providers do not share.
+ */
+export class K2kError extends OcxError {
+  constructor(
+    readonly provider: string,
+    readonly step: K2kStep,
+    readonly upstreamStatus?: number,
+    options?: { cause?: unknown },
+  ) {
+    const status = step === 'project-map' ? 403 : step === 'ecp-assertion' && upstreamStatus === 401 ? 401 : 503;
+    super(
+      status,
+      status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : 'serviceUnavailable',
+      `Federation with provider ${provider} failed: ${STEP_TEXT[step]}${upstreamStatus ? ` (HTTP ${upstreamStatus})` : ''}.`,
+      options,
+    );
+  }
+}

@@ -1,0 +1,189 @@
+import type { Config, ProviderConfig } from '../config/types';
+import { ProviderUnavailable, Unauthorized } from '../errors/errors';
+import type { Metrics } from '../observability/metrics';
+import type { Cache } from '../state/cache';
+import { SingleFlight } from '../state/single-flight';
+import { tokenDigest } from '../state/token-key';
+import type { UpstreamClient } from '../upstream/client';
+import { K2kError } from './k2k/errors';
+import { exchangeForFederatedToken } from './k2k/exchange';
+import { mapProject, scopeToProject } from './k2k/scope';
+import type { KeystoneCatalogEntry, TokenInfo } from './token-info';
+
+/** Credentials to act at one provider on behalf of one (user, home project). */
+export interface ProviderSession {
+  provider: string;
+  kind: 'home' | 'k2k' | 'static';
+  token: string;
+  /** Provider project id (Keystone-backed providers). */
+  projectId?: string;
+  homeProjectId?: string;
+  expiresAt: number;
+  catalog: KeystoneCatalogEntry[];
+  region?: string;
+  /** Static-credential Swift: the storage URL tempauth returned. */
+  storageUrl?: string;
+}
+
+export interface Caller {
+  token: string;
+  info: TokenInfo;
+}
+
+/**
+ * Provider tokens by K2K, cached per (home token digest, provider, home project) until shortly before expiry,
+ * single-flight so concurrent requests share one exchange (issue 3). A session is only ever returned for the
+ * caller whose token digest is in its key, so a provider token never serves another user or project.
+ */
+export class ProviderSessions {
+  private readonly flight = new SingleFlight<ProviderSession>();
+  private readonly byName: Map<string, ProviderConfig>;
+
+  constructor(
+    private readonly config: Config,
+    private readonly upstream: UpstreamClient,
+    private readonly cache: Cache<ProviderSession>,
+    private readonly metrics?: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.byName = new Map(config.providers.map((p) => [p.name, p]));
+  }
+
+  private key(caller: Caller, provider: ProviderConfig): string {
+    if (provider.objectStore && !provider.keystoneUrl) return `static|${provider.name}`;
+    return `${tokenDigest(caller.token)}|${caller.info.userId}|${caller.info.projectId ?? '-'}|${provider.name}`;
+  }
+
+  async get(caller: Caller, providerName: string): Promise<ProviderSession> {
+    const provider = this.byName.get(providerName);
+    if (!provider) throw new Error(`unknown provider ${providerName}`);
+    if (provider.name === this.config.home) return this.homeSession(caller);
+    const key = this.key(caller, provider);
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAt - this.config.cache.providerTokenMarginMs > this.now()) {
+      this.metrics?.cacheLookups.inc({ cache: 'provider_token', result: 'hit' });
+      return cached;
+    }
+    this.metrics?.cacheLookups.inc({ cache: 'provider_token', result: 'miss' });
+    return this.flight.run(key, async () => {
+      const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(provider);
+      const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
+      this.cache.set(key, session, ttl);
+      return session;
+    });
+  }
+
+  /** Drop a provider token the provider has rejected (401), so the next get() exchanges afresh. */
+  invalidate(caller: Caller, providerName: string): void {
+    const provider = this.byName.get(providerName);
+    if (provider && provider.name !== this.config.home) this.cache.delete(this.key(caller, provider));
+  }
+
+  private homeSession(caller: Caller): ProviderSession {
+    return {
+      provider: this.config.home,
+      kind: 'home',
+      token: caller.token,
+      projectId: caller.info.projectId,
+      homeProjectId: caller.info.projectId,
+      expiresAt: caller.info.expiresAt,
+      catalog: caller.info.catalog,
+      region: caller.info.region,
+    };
+  }
+
+  private async k2k(caller: Caller, provider: ProviderConfig): Promise<ProviderSession> {
+    const keystoneUrl = provider.keystoneUrl as string;
+    const homeKeystone = this.byName.get(this.config.home)?.keystoneUrl as string;
+    if (!caller.info.projectId) throw new Unauthorized('A project-scoped token is required to reach other providers.');
+    const started = this.now();
+    try {
+      const sp = caller.info.serviceProviders.find((s) => s.id === provider.spId);
+      if (!sp) throw new K2kError(provider.name, 'service-provider');
+      // SECURITY: the SP URLs come from the home Keystone's catalog; only ever send the assertion to the
+      // configured provider's origin.
+      if (!sameOrigin(sp.spUrl, keystoneUrl) || !sameOrigin(sp.authUrl, keystoneUrl)) {
+        throw new K2kError(provider.name, 'service-provider');
+      }
+      const fed = await exchangeForFederatedToken(this.upstream, {
+        homeName: this.config.home,
+        homeKeystoneUrl: homeKeystone,
+        homeToken: caller.token,
+        provider: provider.name,
+        sp,
+      });
+      const projectId = await mapProject(this.upstream, {
+        provider: provider.name,
+        keystoneUrl,
+        federatedToken: fed.token,
+        homeProjectId: caller.info.projectId,
+        homeProjectName: caller.info.projectName,
+        projectMap: provider.projectMap,
+      });
+      const scoped = await scopeToProject(this.upstream, {
+        provider: provider.name,
+        keystoneUrl,
+        federatedToken: fed.token,
+        projectId,
+      });
+      this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'ok' });
+      this.metrics?.k2kLatency.observe({ provider: provider.name }, (this.now() - started) / 1000);
+      return {
+        provider: provider.name,
+        kind: 'k2k',
+        token: scoped.token,
+        projectId,
+        homeProjectId: caller.info.projectId,
+        // Never trust a provider token past the home token it was derived from.
+        expiresAt: Math.min(scoped.info.expiresAt, caller.info.expiresAt),
+        catalog: scoped.info.catalog,
+        region: scoped.info.region,
+      };
+    } catch (err) {
+      this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'error' });
+      const step = err instanceof K2kError ? err.step : 'transport';
+      this.metrics?.k2kFailures.inc({ provider: provider.name, step });
+      throw err;
+    }
+  }
+
+  /** Static credentials (tempauth): one account shared by the proxy, configured by the operator. */
+  private async tempauth(provider: ProviderConfig): Promise<ProviderSession> {
+    const os = provider.objectStore;
+    if (!os) throw new ProviderUnavailable(provider.name, 'has no credentials configured');
+    const res = await this.upstream.send({
+      provider: provider.name,
+      service: 'object-store',
+      method: 'GET',
+      url: os.authUrl,
+      headers: { 'x-auth-user': os.user, 'x-auth-key': os.key },
+    });
+    res.body.resume();
+    const token = first(res.headers['x-auth-token']);
+    const storageUrl = first(res.headers['x-storage-url']);
+    if (res.status >= 300 || !token || !storageUrl) {
+      throw new ProviderUnavailable(provider.name, `refused the configured credentials (HTTP ${res.status})`);
+    }
+    const ttlHeader = Number(first(res.headers['x-auth-token-expires']) ?? '3600');
+    return {
+      provider: provider.name,
+      kind: 'static',
+      token,
+      expiresAt: this.now() + (Number.isFinite(ttlHeader) ? ttlHeader : 3600) * 1000,
+      catalog: [],
+      storageUrl: storageUrl.replace(/\/+$/, ''),
+    };
+  }
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}

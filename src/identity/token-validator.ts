@@ -1,0 +1,90 @@
+import type { Config } from '../config/types';
+import { ProviderUnavailable, Unauthorized } from '../errors/errors';
+import type { Metrics } from '../observability/metrics';
+import type { Cache } from '../state/cache';
+import { SingleFlight } from '../state/single-flight';
+import { tokenDigest } from '../state/token-key';
+import type { UpstreamClient } from '../upstream/client';
+import { parseTokenBody, type TokenInfo } from './token-info';
+
+type Entry = { ok: true; info: TokenInfo } | { ok: false };
+
+/**
+ * Validates incoming tokens at the home Keystone. Results are cached by the token's digest until
+ * min(token expiry, cache.token_ttl); rejections for cache.negative_ttl. The warm path makes no Keystone call.
+ */
+export class TokenValidator {
+  private readonly flight = new SingleFlight<Entry>();
+
+  constructor(
+    private readonly home: { name: string; keystoneUrl: string },
+    private readonly upstream: UpstreamClient,
+    private readonly cache: Cache<Entry>,
+    private readonly ttl: Config['cache'],
+    private readonly metrics?: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async validate(token: string | undefined): Promise<TokenInfo> {
+    if (!token) throw new Unauthorized();
+    const key = tokenDigest(token);
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.metrics?.cacheLookups.inc({ cache: 'token', result: cached.ok ? 'hit' : 'negative_hit' });
+      if (cached.ok && cached.info.expiresAt > this.now()) return cached.info;
+      if (!cached.ok) throw new Unauthorized();
+    }
+    this.metrics?.cacheLookups.inc({ cache: 'token', result: 'miss' });
+    const entry = await this.flight.run(key, () => this.fetch(token, key));
+    if (!entry.ok) throw new Unauthorized();
+    return entry.info;
+  }
+
+  /** Forget a token (e.g. after DELETE /v3/auth/tokens through the proxy). */
+  forget(token: string): void {
+    this.cache.delete(tokenDigest(token));
+  }
+
+  /** Remember a token whose body the proxy has just seen from Keystone (a login), saving a validation. */
+  remember(token: string, info: TokenInfo): void {
+    this.store(tokenDigest(token), { ok: true, info });
+  }
+
+  private async fetch(token: string, key: string): Promise<Entry> {
+    const res = await this.upstream.send({
+      provider: this.home.name,
+      service: 'identity',
+      method: 'GET',
+      url: `${this.home.keystoneUrl}/v3/auth/tokens`,
+      headers: { 'x-auth-token': token, 'x-subject-token': token, accept: 'application/json' },
+    });
+    if (res.status === 200) {
+      const info = parseTokenBody(await res.json());
+      if (info) {
+        this.metrics?.tokenValidations.inc({ result: 'valid' });
+        const entry: Entry = { ok: true, info };
+        this.store(key, entry);
+        return entry;
+      }
+    } else {
+      res.body.resume();
+    }
+    if (res.status >= 500) {
+      // A Keystone failure is not a verdict on the token: do not cache it.
+      this.metrics?.tokenValidations.inc({ result: 'error' });
+      throw new ProviderUnavailable(this.home.name, `identity service answered ${res.status}`);
+    }
+    this.metrics?.tokenValidations.inc({ result: 'invalid' });
+    const entry: Entry = { ok: false };
+    this.cache.set(key, entry, this.ttl.negativeTtlMs);
+    return entry;
+  }
+
+  private store(key: string, entry: Entry): void {
+    if (!entry.ok) return;
+    const ttl = Math.min(entry.info.expiresAt - this.now(), this.ttl.tokenTtlMs);
+    this.cache.set(key, entry, ttl);
+  }
+}
+
+export type TokenCacheEntry = Entry;

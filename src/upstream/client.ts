@@ -1,0 +1,145 @@
+import { Readable } from 'node:stream';
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Config } from '../config/types';
+import { OcxError, ProviderUnavailable, UpstreamTimeout } from '../errors/errors';
+import type { Metrics } from '../observability/metrics';
+import { Breaker } from './breaker';
+import type { HeaderBag } from './headers';
+
+export interface UpstreamRequest {
+  provider: string;
+  service: string;
+  url: string;
+  method: string;
+  headers: HeaderBag;
+  body?: Readable | string | Buffer;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: HeaderBag;
+  body: Readable;
+  /** Reads the whole body as text; only for small JSON/XML bodies (bounded). */
+  text(limitBytes?: number): Promise<string>;
+  json<T = unknown>(limitBytes?: number): Promise<T>;
+}
+
+const DEFAULT_TEXT_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The only network client towards providers (STYLE.md habit 5): one keep-alive pool per provider, timeouts,
+ * a breaker per provider, and low-level failures turned into OcxErrors here and nowhere else.
+ */
+export class UpstreamClient {
+  private readonly agents = new Map<string, Agent>();
+  private readonly breakers = new Map<string, Breaker>();
+
+  constructor(
+    private readonly timeouts: Config['timeouts'],
+    private readonly metrics?: Metrics,
+  ) {}
+
+  breaker(provider: string): Breaker {
+    let b = this.breakers.get(provider);
+    if (!b) {
+      b = new Breaker();
+      this.breakers.set(provider, b);
+    }
+    return b;
+  }
+
+  private agent(provider: string): Agent {
+    let a = this.agents.get(provider);
+    if (!a) {
+      a = new Agent({
+        connect: { timeout: this.timeouts.connectMs },
+        headersTimeout: this.timeouts.responseMs,
+        bodyTimeout: this.timeouts.responseMs,
+        keepAliveTimeout: 4_000,
+        connections: 128,
+      });
+      this.agents.set(provider, a);
+    }
+    return a;
+  }
+
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const breaker = this.breaker(req.provider);
+    if (!breaker.allow()) throw new ProviderUnavailable(req.provider, 'is unavailable (recent failures)');
+    const started = process.hrtime.bigint();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(req.url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        dispatcher: this.agent(req.provider),
+      });
+    } catch (err) {
+      breaker.failure();
+      const mapped = normalizeNetworkError(req.provider, err);
+      this.observe(req, started, mapped instanceof UpstreamTimeout ? 'timeout' : 'error');
+      this.metrics?.providerUp.set({ provider: req.provider }, 0);
+      throw mapped;
+    }
+    breaker.success();
+    this.metrics?.providerUp.set({ provider: req.provider }, 1);
+    this.observe(req, started, res.statusCode >= 500 ? '5xx' : 'ok');
+    const body = res.body;
+    const text = async (limit = DEFAULT_TEXT_LIMIT): Promise<string> => readBounded(body, limit, req.provider);
+    return {
+      status: res.statusCode,
+      headers: res.headers as HeaderBag,
+      body,
+      text,
+      json: async <T>(limit?: number) => JSON.parse((await text(limit)) || 'null') as T,
+    };
+  }
+
+  private observe(req: UpstreamRequest, started: bigint, outcome: string): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics?.upstreamLatency.observe({ provider: req.provider, service: req.service, outcome }, seconds);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+  }
+}
+
+async function readBounded(body: Readable, limit: number, provider: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limit) {
+        body.destroy();
+        throw new OcxError(502, 'computeFault', `Provider ${provider} answered with a body over ${limit} bytes.`);
+      }
+      chunks.push(buf);
+    }
+  } catch (err) {
+    if (err instanceof OcxError) throw err;
+    throw normalizeNetworkError(provider, err);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Low-level error → OcxError; the one place that looks at network error codes. */
+export function normalizeNetworkError(provider: string, err: unknown): OcxError {
+  if (err instanceof OcxError) return err;
+  if (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return new UpstreamTimeout(provider, { cause: err });
+  }
+  if ((err as { name?: string }).name === 'AbortError' || (err as { code?: string }).code === 'UND_ERR_ABORTED') {
+    return new UpstreamTimeout(provider, { cause: err });
+  }
+  return new ProviderUnavailable(provider, 'is unreachable', { cause: err });
+}
