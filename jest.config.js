@@ -1,7 +1,8 @@
 // Three layers (STYLE.md habit 11): pure unit tests, in-process integration against fakes, real lab.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
 module.exports = {
+  testTimeout: 30000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -9,6 +10,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
     },
-    { ...base, displayName: 'lab', testMatch: ['<rootDir>/test/lab/**/*.test.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'lab', testMatch: ['<rootDir>/test/lab/**/*.test.ts'] },
   ],
 };

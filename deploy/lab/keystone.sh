@@ -120,19 +120,19 @@ init_db() { # NAME PORT
   fi
   log "$name: creating database, keys and bootstrap (first run)"
   rm -f "$dir/keystone.db" "$dir/keystone.db-wal" "$dir/keystone.db-shm"
-  local klog="$LOGS/keystone-$name.log"
-  ksm "$name" db_sync >>"$LOGS/keystone-manage.log" 2>&1 || die "$name: keystone-manage db_sync failed" "$LOGS/keystone-manage.log" "$klog"
+  local klog="$LOGS/keystone-$name.log" mlog="$LOGS/keystone-manage-$name.log"
+  ksm "$name" db_sync >>"$mlog" 2>&1 || die "$name: keystone-manage db_sync failed" "$mlog" "$klog"
   runuser -u keystone -- sqlite3 "$dir/keystone.db" 'PRAGMA journal_mode=WAL;' >/dev/null
-  ksm "$name" fernet_setup --keystone-user keystone --keystone-group keystone >>"$LOGS/keystone-manage.log" 2>&1 ||
-    die "$name: fernet_setup failed" "$LOGS/keystone-manage.log"
-  ksm "$name" credential_setup --keystone-user keystone --keystone-group keystone >>"$LOGS/keystone-manage.log" 2>&1 ||
-    die "$name: credential_setup failed" "$LOGS/keystone-manage.log"
+  ksm "$name" fernet_setup --keystone-user keystone --keystone-group keystone >>"$mlog" 2>&1 ||
+    die "$name: fernet_setup failed" "$mlog"
+  ksm "$name" credential_setup --keystone-user keystone --keystone-group keystone >>"$mlog" 2>&1 ||
+    die "$name: credential_setup failed" "$mlog"
   ksm "$name" bootstrap \
     --bootstrap-password "$ADMIN_PASSWORD" --bootstrap-username admin \
     --bootstrap-project-name admin --bootstrap-role-name admin \
     --bootstrap-service-name keystone --bootstrap-region-id "$REGION" \
     --bootstrap-admin-url "$url/v3" --bootstrap-internal-url "$url/v3" --bootstrap-public-url "$url/v3" \
-    >>"$LOGS/keystone-manage.log" 2>&1 || die "$name: keystone-manage bootstrap failed" "$LOGS/keystone-manage.log" "$klog"
+    >>"$mlog" 2>&1 || die "$name: keystone-manage bootstrap failed" "$mlog" "$klog"
   touch "$dir/.bootstrapped"
 }
 
@@ -142,7 +142,7 @@ idp_metadata() {
     return 0
   fi
   log "home: generating SAML IdP metadata"
-  ksm home saml_idp_metadata >"$f.new" 2>>"$LOGS/keystone-manage.log" || die "saml_idp_metadata failed" "$LOGS/keystone-manage.log"
+  ksm home saml_idp_metadata >"$f.new" 2>>"$LOGS/keystone-manage-home.log" || die "saml_idp_metadata failed" "$LOGS/keystone-manage-home.log"
   grep -q 'EntityDescriptor' "$f.new" || die "saml_idp_metadata produced no metadata" "$f.new"
   mv "$f.new" "$f"
 }
@@ -150,21 +150,34 @@ idp_metadata() {
 prepare() {
   mkdir -p "$LAB" "$LOGS" "$RUN" "$LAB/home" "$LAB/$SP_ID"
   chmod 755 "$LAB" "$RUN" "$LOGS"
-  touch "$LOGS/keystone-home.log" "$LOGS/keystone-$SP_ID.log" "$LOGS/keystone-manage.log"
+  touch "$LOGS/keystone-home.log" "$LOGS/keystone-$SP_ID.log"
   saml_cert
   write_conf home "$HOME_PORT"
   write_conf "$SP_ID" "$PROV_PORT"
   chown -R keystone:keystone "$LAB/home" "$LAB/$SP_ID"
-  chown keystone:keystone "$LOGS/keystone-home.log" "$LOGS/keystone-$SP_ID.log" "$LOGS/keystone-manage.log"
-  chmod 750 "$LAB/home" "$LAB/$SP_ID"
-  init_db home "$HOME_PORT"
-  init_db "$SP_ID" "$PROV_PORT"
+  chown keystone:keystone "$LOGS/keystone-home.log" "$LOGS/keystone-$SP_ID.log"
+  # The two databases are independent: build them in parallel (db_sync + bootstrap take ~8 s each).
+  local p1 p2 rc=0
+  init_db home "$HOME_PORT" &
+  p1=$!
+  init_db "$SP_ID" "$PROV_PORT" &
+  p2=$!
+  wait "$p1" || rc=1
+  wait "$p2" || rc=1
+  [ "$rc" = 0 ] || exit 1
   idp_metadata
-  # shibd (_shibd) and Apache children must read the IdP metadata (public data only).
-  chmod 755 "$LAB/home" "$LAB/home/saml"
+  # Apache children (www-data) must reach keystone.wsgi and shibd (_shibd) the IdP metadata; the databases,
+  # keys and the SAML private key stay keystone-only.
+  local n
+  for n in home "$SP_ID"; do
+    chmod 755 "$LAB/$n"
+    chmod 644 "$LAB/$n/keystone.wsgi" "$LAB/$n/keystone.conf"
+    chmod 600 "$LAB/$n/keystone.db"
+    chmod 700 "$LAB/$n/fernet-keys" "$LAB/$n/credential-keys"
+  done
+  chmod 755 "$LAB/home/saml"
   chmod 644 "$LAB/home/saml/idp-metadata.xml" "$LAB/home/saml/signing-cert.pem"
-  chmod 640 "$LAB/home/keystone.db" "$LAB/home/keystone.conf"
-  chmod 750 "$LAB/home/fernet-keys" "$LAB/home/credential-keys"
+  chmod 600 "$LAB/home/saml/signing-key.pem"
 }
 
 # ---------------------------------------------------------------- provision (REST, admin token)

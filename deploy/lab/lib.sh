@@ -29,7 +29,7 @@ PY=/usr/bin/python3
 KSM=/usr/bin/keystone-manage
 OSC=/usr/bin/openstack
 # Clean environment for the servers we start (no pyenv / PYTHONPATH leaking into mod_wsgi or shibd).
-SERVER_ENV=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8)
+SERVER_ENV=(/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8)
 
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -48,12 +48,35 @@ die() {
   exit 1
 }
 
+# proc_running PID: true when PID exists and is not a zombie.
+proc_running() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+}
+
 # pid_alive PIDFILE: true when the file names a running process.
 pid_alive() {
   local pid
   [ -s "$1" ] || return 1
   pid="$(cat "$1" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  proc_running "$pid"
+}
+
+# port_open PORT: true when something listens on 127.0.0.1:PORT.
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# wait_ports_free SECONDS PORT...: wait until nothing listens on the ports.
+wait_ports_free() {
+  local secs="$1" i p busy
+  shift
+  for ((i = 0; i < secs * 10; i++)); do
+    busy=0
+    for p in "$@"; do port_open "$p" && busy=1; done
+    [ "$busy" = 0 ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 # stop_pid PIDFILE NAME [SECONDS]: TERM the process (and its process group when it leads one), wait, then KILL.
@@ -67,10 +90,10 @@ stop_pid() {
   log "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    proc_running "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if proc_running "$pid"; then
     log "$name did not stop in ${secs}s, killing"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -100,4 +123,20 @@ json_get() {
 d=json.load(sys.stdin)
 v=eval(sys.argv[1])
 print("" if v is None else v)' "$1"
+}
+
+# stop_apache: stop the lab Apache through its own PidFile and wait until its ports are free.
+stop_apache() {
+  local pidfile="$RUN/apache.pid" pid i
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  pid="$(cat "$pidfile")"
+  log "stopping apache (pid $pid)"
+  "${SERVER_ENV[@]}" /usr/sbin/apache2 -f "$LAB/apache/apache.conf" -k stop >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    proc_running "$pid" || break
+    sleep 0.1
+  done
+  proc_running "$pid" && { log "apache still running, killing"; kill -KILL "$pid" 2>/dev/null || true; }
+  rm -f "$pidfile"
+  wait_ports_free 15 "$HOME_PORT" "$PROV_PORT" || log "WARNING: ports $HOME_PORT/$PROV_PORT still in use after apache stop"
 }

@@ -4,11 +4,18 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { authenticate } from './keystone-auth';
-import { renderCatalog, renderProject, renderProjectList, renderToken, v3Version, versionsDocument } from './keystone-render';
+import {
+  renderCatalog,
+  renderProject,
+  renderProjectList,
+  renderToken,
+  v3Version,
+  versionsDocument,
+} from './keystone-render';
 import type { CatalogService, RenderOptions, ServiceProvider } from './keystone-render';
 import { KeystoneStore } from './keystone-store';
 import type { Project, TokenRecord } from './keystone-store';
-import { installIdpRoutes, installSpRoutes, createShibbolethRouter } from './fake-federation';
+import { installIdpRoutes, installSpRoutes } from './fake-federation';
 import type { TrustedIdp } from './fake-federation';
 import { headerValue, parseBodies, recordRequests, requestIdHeader, sendKeystoneError } from './sim-http';
 import type { RecordedRequest, Stats } from './sim-http';
@@ -52,9 +59,8 @@ export class FakeKeystone {
     this.installCore();
     if (options.idp) installIdpRoutes(this.router, this, options.idp);
     if (options.sp) {
-      installSpRoutes(this.router, this, options.sp);
-      this.shibbolethRouter.use(...parseBodies(), recordRequests(this.requests));
-      this.shibbolethRouter.use('/Shibboleth.sso', createShibbolethRouter(this, options.sp));
+      this.shibbolethRouter.use('/Shibboleth.sso', ...parseBodies(), recordRequests(this.requests));
+      installSpRoutes(this.router, this.shibbolethRouter, this, options.sp);
     }
     this.router.use((_req: Request, res: Response) => {
       sendKeystoneError(res, 404, 'Not Found', 'The resource could not be found.');
@@ -62,7 +68,13 @@ export class FakeKeystone {
     this.router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: number }).status ?? 500;
       if (status === 400) sendKeystoneError(res, 400, 'Bad Request', 'Expecting to find valid JSON in request body.');
-      else sendKeystoneError(res, 500, 'Internal Server Error', 'An unexpected error prevented the server from fulfilling your request.');
+      else
+        sendKeystoneError(
+          res,
+          500,
+          'Internal Server Error',
+          'An unexpected error prevented the server from fulfilling your request.',
+        );
     });
   }
 
@@ -140,7 +152,12 @@ export class FakeKeystone {
       const rec = this.caller(req, res);
       if (!rec) return;
       if (!rec.projectId) {
-        return sendKeystoneError(res, 403, 'Forbidden', 'A project-scoped token is required to produce a service catalog.');
+        return sendKeystoneError(
+          res,
+          403,
+          'Forbidden',
+          'A project-scoped token is required to produce a service catalog.',
+        );
       }
       const links = { self: `${base}/v3/auth/catalog`, previous: null, next: null };
       res.json({ catalog: renderCatalog(this.renderOptions, rec.projectId), links });

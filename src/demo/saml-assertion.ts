@@ -20,8 +20,7 @@ export interface AssertionClaims {
 }
 
 export type ParsedEnvelope =
-  | { ok: true; claims: AssertionClaims; assertionXml: string; signature: string }
-  | { ok: false; reason: string };
+  { ok: true; claims: AssertionClaims; assertionXml: string; signature: string } | { ok: false; reason: string };
 
 const NS =
   'xmlns:soap11="http://schemas.xmlsoap.org/soap/envelope/" ' +
@@ -83,7 +82,10 @@ function assertionXml(c: AssertionClaims, issuedAt: string): string {
 export function buildEcpEnvelope(c: AssertionClaims, key: string, now: number): string {
   const issuedAt = isoSeconds(now);
   const unsigned = assertionXml(c, issuedAt);
-  const signed = unsigned.replace('<ds:SignatureValue/>', `<ds:SignatureValue>${sign(unsigned, key)}</ds:SignatureValue>`);
+  const signed = unsigned.replace(
+    '<ds:SignatureValue/>',
+    `<ds:SignatureValue>${sign(unsigned, key)}</ds:SignatureValue>`,
+  );
   return (
     `<?xml version='1.0' encoding='UTF-8'?>\n<soap11:Envelope ${NS}><soap11:Header>` +
     '<ecp:RelayState soap11:actor="http://schemas.xmlsoap.org/soap/actor/next" soap11:mustUnderstand="1">' +

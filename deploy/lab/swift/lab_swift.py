@@ -10,7 +10,7 @@
       Idempotently register Swift in one Keystone (admin/admin-secret, project admin, domain Default):
       roles member + service, project service, user swift/swift-secret with admin + service on service,
       service swift (object-store), endpoints public/internal/admin SWIFT_PROXY_URL/v1/AUTH_%(project_id)s
-      in RegionOne. Exit 3 if the Keystone does not answer at all.
+      in RegionOne. Exit 3 if KEYSTONE_URL/v3 does not answer 200 within OCX_SWIFT_KEYSTONE_WAIT s (15).
 
   lab_swift.py merge OCX_YAML LAB_JSON
       Merge this lab's Swift settings into the proxy config and lab.json (creating minimal files if absent).
@@ -19,6 +19,7 @@ import json
 import os
 import socket
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -119,11 +120,17 @@ class Keystone:
 
 def cmd_keystone(keystone_url, swift_url):
     ks = Keystone(keystone_url)
-    try:
-        urllib.request.urlopen(ks.url + '/v3', timeout=3).read()
-    except (urllib.error.URLError, socket.timeout, ConnectionError) as e:
-        print('keystone %s does not answer (%s)' % (ks.url, getattr(e, 'reason', e)), file=sys.stderr)
-        return 3
+    deadline = time.monotonic() + float(os.environ.get('OCX_SWIFT_KEYSTONE_WAIT', '15'))
+    while True:  # up.sh may call right after starting the Keystones: give them a moment
+        try:
+            urllib.request.urlopen(ks.url + '/v3', timeout=3).read()
+            break
+        except (urllib.error.URLError, socket.timeout, ConnectionError) as e:
+            if time.monotonic() >= deadline:
+                why = 'HTTP %s' % e.code if isinstance(e, urllib.error.HTTPError) else getattr(e, 'reason', e)
+                print('Keystone %s/v3 does not answer (%s)' % (ks.url, why), file=sys.stderr)
+                return 3
+            time.sleep(0.5)
     ks.token = ks.password_token(ADMIN['user'], ADMIN['password'], ADMIN['project'])
     if not ks.token:
         raise RuntimeError('admin/admin-secret rejected by %s' % ks.url)

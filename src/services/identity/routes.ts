@@ -68,12 +68,14 @@ export function identityRoutes(deps: IdentityDeps): Router {
     }, req.method);
   });
 
+  // Validation (GET/HEAD) as services and Horizon use it: both tokens go to the home Keystone.
   router.get('/v3/auth/tokens', async (req, res) => {
     const ctx = contextOf(res.locals);
     await forward(upstream, req, res, ctx, {
       provider: home.name,
       service: 'identity',
       url: `${homeUrl}/v3/auth/tokens${query(req)}`,
+      ...tokenHeaders(req),
       mappings: homeMappings,
       rewriteJson: (doc) =>
         rewriteTokenBody(doc, deps.renderCatalog, { publicUrl: config.publicUrl, region: region(parseTokenBody(doc)?.region) }),
@@ -88,6 +90,7 @@ export function identityRoutes(deps: IdentityDeps): Router {
       provider: home.name,
       service: 'identity',
       url: `${homeUrl}/v3/auth/tokens`,
+      ...tokenHeaders(req),
       mappings: homeMappings,
     });
   });
@@ -149,6 +152,16 @@ export function identityRoutes(deps: IdentityDeps): Router {
 function query(req: Request): string {
   const i = req.originalUrl.indexOf('?');
   return i >= 0 ? req.originalUrl.slice(i) : '';
+}
+
+/** The caller's token and the subject token, which upstreamRequestHeaders strips from every other call. */
+function tokenHeaders(req: Request): { token?: string; extraHeaders: Record<string, string> } {
+  const auth = req.headers['x-auth-token'];
+  const subject = req.headers['x-subject-token'];
+  return {
+    token: typeof auth === 'string' ? auth : undefined,
+    extraHeaders: typeof subject === 'string' ? { 'x-subject-token': subject } : {},
+  };
 }
 
 function hasBody(req: Request): boolean {

@@ -1,0 +1,103 @@
+// The bundled demo cloud: one in-process HTTP server per provider on 127.0.0.1:0, each hosting its simulated
+// Keystone, Nova, Cinder, Glance and Swift under devstack paths. `npm start` without a config runs the proxy in
+// front of it; the integration tests use it as their fixture. The first provider is home (the K2K IdP).
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { keystoneOptions, seedIdentity } from './demo-identity';
+import type { ProviderAddress } from './demo-identity';
+import { FakeKeystone } from './fake-keystone';
+import { SimServer } from './sim-server';
+
+export interface DemoCloudOptions {
+  /** Provider names; the first is home. Default `['home', 'bu-keystone']`. */
+  providers?: string[];
+  /** Address the provider servers bind to (default 127.0.0.1). */
+  host?: string;
+  tokenLifetimeSec?: number;
+  /** Port written into `config.listen` / `config.public_url` (default 0). */
+  listenPort?: number;
+}
+
+export interface DemoProvider {
+  name: string;
+  /** `http://127.0.0.1:<port>`; services live under /identity, /compute, /volume, /image, /object-store. */
+  baseUrl: string;
+  /** Project ids at this provider by name (home: demo, other, admin; SPs: demo, shared, admin). */
+  projects: Record<string, string>;
+  keystone: FakeKeystone;
+}
+
+/** Plain object in the YAML shape of docs/configuration.md. */
+export interface DemoConfig {
+  listen: { host: string; port: number };
+  public_url: string;
+  home: string;
+  catalog: { template: string; region: string };
+  providers: Record<string, { keystone_url: string; sp_id?: string; priority: number }>;
+}
+
+export interface DemoCloud {
+  providers: Record<string, DemoProvider>;
+  config: DemoConfig;
+  /** Simulates an outage: while down the provider's server accepts nothing and resets open connections. */
+  setDown(provider: string, down: boolean): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PROVIDERS = ['home', 'bu-keystone'];
+
+function mountProvider(server: SimServer, keystone: FakeKeystone): void {
+  server.app.use('/identity', keystone.router);
+  // Shibboleth's handler sits at the server root (Apache maps /Shibboleth.sso before any WSGI app).
+  server.app.use(keystone.shibbolethRouter);
+}
+
+export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoCloud> {
+  const names = opts.providers ?? DEFAULT_PROVIDERS;
+  if (names.length === 0 || new Set(names).size !== names.length) {
+    throw new Error(`startDemoCloud: providers must be distinct names, at least one (got ${JSON.stringify(names)})`);
+  }
+  const host = opts.host ?? '127.0.0.1';
+  const servers = names.map(() => new SimServer());
+  const bases = await Promise.all(servers.map((s) => s.listen(host)));
+  const addresses: ProviderAddress[] = names.map((name, i) => ({ name, base: bases[i] as string }));
+  const signingKey = randomBytes(32).toString('hex');
+
+  const providers: Record<string, DemoProvider> = {};
+  addresses.forEach((me, i) => {
+    const server = servers[i] as SimServer;
+    const keystone = new FakeKeystone(keystoneOptions(addresses, me, signingKey, opts.tokenLifetimeSec));
+    const projects = seedIdentity(keystone.store, i === 0);
+    mountProvider(server, keystone);
+    providers[me.name] = { name: me.name, baseUrl: me.base, projects, keystone };
+  });
+
+  const port = opts.listenPort ?? 0;
+  const config: DemoConfig = {
+    listen: { host: '127.0.0.1', port },
+    public_url: `http://127.0.0.1:${port}`,
+    home: names[0] as string,
+    catalog: { template: path.resolve(__dirname, '../../catalog-templates/default.yaml'), region: 'RegionOne' },
+    providers: Object.fromEntries(
+      addresses.map((a, i) => [
+        a.name,
+        i === 0
+          ? { keystone_url: `${a.base}/identity`, priority: 1 }
+          : { keystone_url: `${a.base}/identity`, sp_id: a.name, priority: i + 1 },
+      ]),
+    ),
+  };
+
+  return {
+    providers,
+    config,
+    setDown(provider: string, down: boolean): void {
+      const i = names.indexOf(provider);
+      if (i < 0) throw new Error(`setDown: unknown provider "${provider}" (known: ${names.join(', ')})`);
+      servers[i]?.setDown(down);
+    },
+    async stop(): Promise<void> {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
