@@ -126,3 +126,30 @@ export function headerValue(req: Request, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** What a service learns from keystonemiddleware about the caller's token. */
+export interface TokenInfo {
+  userId: string;
+  projectId?: string;
+}
+export interface TokenLookup {
+  lookup(token: string | undefined): TokenInfo | undefined;
+}
+
+/** keystonemiddleware stand-in: a live project-scoped X-Auth-Token, else `reject` (401). */
+export function requireToken(auth: TokenLookup, reject: (res: Response) => void = sendUnauthorized): RequestHandler {
+  return (req, res, next) => {
+    const info = auth.lookup(headerValue(req, 'x-auth-token'));
+    if (!info?.projectId) return reject(res);
+    res.locals.token = info;
+    next();
+  };
+}
+
+export function projectOf(res: Response): string {
+  return (res.locals.token as TokenInfo | undefined)?.projectId ?? '';
+}
+
+export function userOf(res: Response): string {
+  return (res.locals.token as TokenInfo | undefined)?.userId ?? '';
+}

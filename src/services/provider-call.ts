@@ -14,7 +14,7 @@ export async function callWithSession(
   call: (session: ProviderSession) => Promise<UpstreamResponse>,
   replayable = true,
 ): Promise<{ session: ProviderSession; response: UpstreamResponse }> {
-  const session = await deps.sessions.get(caller, provider);
+  const session = await sessionOrForget(deps, caller, provider);
   const response = await call(session);
   if (response.status !== 401) return { session, response };
   if (session.kind === 'home') {
@@ -24,6 +24,20 @@ export async function callWithSession(
   deps.sessions.invalidate(caller, provider);
   if (!replayable) return { session, response };
   response.body.resume();
-  const fresh = await deps.sessions.get(caller, provider);
+  const fresh = await sessionOrForget(deps, caller, provider);
   return { session: fresh, response: await call(fresh) };
+}
+
+/** A K2K refusal with 401 means the home token itself no longer works: stop trusting its cached validation. */
+async function sessionOrForget(
+  deps: { sessions: ProviderSessions; validator: TokenValidator },
+  caller: Caller,
+  provider: string,
+): Promise<ProviderSession> {
+  try {
+    return await deps.sessions.get(caller, provider);
+  } catch (err) {
+    if ((err as { status?: number }).status === 401) deps.validator.forget(caller.token);
+    throw err;
+  }
 }

@@ -183,10 +183,15 @@ def cmd_keystone(keystone_url, swift_url):
 def cmd_merge(ocx_yaml, lab_json):
     import yaml
 
-    cfg = {}
+    cfg, header = {}, ''
     if os.path.exists(ocx_yaml):
         with open(ocx_yaml) as f:
-            cfg = yaml.safe_load(f) or {}
+            text = f.read()
+        cfg = yaml.safe_load(text) or {}
+        for line in text.splitlines(True):  # keep the leading comment block (yaml.safe_dump drops comments)
+            if not line.startswith('#'):
+                break
+            header += line
     if not cfg:  # minimal file for standalone use; up.sh normally writes the real one first
         cfg = {'listen': {'host': '127.0.0.1', 'port': 8080}, 'public_url': 'http://127.0.0.1:8080', 'home': 'home'}
     providers = cfg.setdefault('providers', {}) or {}
@@ -203,7 +208,9 @@ def cmd_merge(ocx_yaml, lab_json):
     t['object_store'] = {'auth': 'tempauth', 'auth_url': TEMPAUTH['auth_url'],
                          'user': TEMPAUTH['user'], 'key': TEMPAUTH['key']}
     providers[TEMPAUTH['name']] = t
-    write_atomic(ocx_yaml, yaml.safe_dump(cfg, sort_keys=False, default_flow_style=False))
+    if '# Swift settings merged by deploy/lab/swift.sh' not in header:
+        header += '# Swift settings merged by deploy/lab/swift.sh (providers.*.endpoints.object-store, lab-tempauth).\n'
+    write_atomic(ocx_yaml, header + yaml.safe_dump(cfg, sort_keys=False, default_flow_style=False))
 
     lab = {}
     if os.path.exists(lab_json):
@@ -229,6 +236,7 @@ def write_atomic(path, text):
     tmp = path + '.tmp.%d' % os.getpid()
     with open(tmp, 'w') as f:
         f.write(text)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 
