@@ -42,7 +42,12 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
     config.cache,
     metrics,
   );
-  const sessions = new ProviderSessions(config, upstream, memoryCache<ProviderSession>(config.cache.providerTokenMax), metrics);
+  const sessions = new ProviderSessions(
+    config,
+    upstream,
+    memoryCache<ProviderSession>(config.cache.providerTokenMax),
+    metrics,
+  );
   const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
   const deps: AppDeps = { config, logger, metrics, upstream, validator, sessions };
 
@@ -68,7 +73,10 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
           const ok = res.status < 500;
           return { ready: ok, detail: { home: { name: home.name, reachable: ok, status: res.status } } };
         } catch (err) {
-          return { ready: false, detail: { home: { name: home.name, reachable: false, error: (err as Error).message } } };
+          return {
+            ready: false,
+            detail: { home: { name: home.name, reachable: false, error: (err as Error).message } },
+          };
         }
       },
     }),

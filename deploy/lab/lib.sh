@@ -111,7 +111,8 @@ http_code() {
 wait_http() {
   local url="$1" want="$2" secs="$3" i
   for ((i = 0; i < secs * 5; i++)); do
-    [ "$(http_code "$url" --max-time 2)" = "$want" ] && return 0
+    # generous per-try timeout: a Keystone daemon has one thread, retries would only queue behind the first
+    [ "$(http_code "$url" --max-time 20)" = "$want" ] && return 0
     sleep 0.2
   done
   return 1
@@ -139,4 +140,13 @@ stop_apache() {
   proc_running "$pid" && { log "apache still running, killing"; kill -KILL "$pid" 2>/dev/null || true; }
   rm -f "$pidfile"
   wait_ports_free 15 "$HOME_PORT" "$PROV_PORT" || log "WARNING: ports $HOME_PORT/$PROV_PORT still in use after apache stop"
+}
+
+# replace_if_changed FILE: move FILE.new over FILE unless identical (keeps mtimes stable for idempotent runs).
+replace_if_changed() {
+  if cmp -s "$1.new" "$1"; then
+    rm -f "$1.new"
+  else
+    mv "$1.new" "$1"
+  fi
 }

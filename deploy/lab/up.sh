@@ -31,18 +31,14 @@ step "keystone: configs, databases, keys"
 
 # ---------------------------------------------------------------- Apache + Shibboleth configs
 
-# render TEMPLATE DEST: substitute @VARS@; prints "changed" when DEST changed.
+# render TEMPLATE DEST: substitute @VARS@ (DEST untouched when unchanged).
 render() {
   local src="$LAB_SCRIPTS/templates/$1" dst="$2"
   sed -e "s|@LAB@|$LAB|g" -e "s|@LOGS@|$LOGS|g" -e "s|@RUN@|$RUN|g" \
     -e "s|@HOME_PORT@|$HOME_PORT|g" -e "s|@PROV_PORT@|$PROV_PORT|g" -e "s|@SP_ID@|$SP_ID|g" \
     -e "s|@IDP_ID@|$IDP_ID|g" -e "s|@IDP_ENTITY_ID@|$IDP_ENTITY_ID|g" -e "s|@SHIB_ENTITY_ID@|$SHIB_ENTITY_ID|g" \
     "$src" >"$dst.new"
-  if cmp -s "$dst.new" "$dst"; then
-    rm -f "$dst.new"
-  else
-    mv "$dst.new" "$dst"
-  fi
+  replace_if_changed "$dst"
 }
 
 mkdir -p "$LAB/apache" "$LAB/shibboleth" "$RUN/shibd"
@@ -109,6 +105,10 @@ fi
 echo "$STAMP" >"$RUN/config.stamp"
 
 step "waiting for both Keystones"
+# Warm both daemons in parallel (the first request imports Keystone, ~3 s each).
+wait_http "$HOME_URL/v3" 200 60 &
+wait_http "$PROV_URL/v3" 200 60 &
+wait
 wait_http "$HOME_URL/v3" 200 60 || die "home Keystone not answering at $HOME_URL/v3" "$LOGS/apache-error.log" "$LOGS/keystone-home.log"
 wait_http "$PROV_URL/v3" 200 60 || die "$SP_ID Keystone not answering at $PROV_URL/v3" "$LOGS/apache-error.log" "$LOGS/keystone-$SP_ID.log"
 

@@ -20,8 +20,13 @@ export interface CatalogEntry {
 
 const templateSchema = z
   .object({
-    interfaces: z.array(z.enum(['public', 'internal', 'admin'])).min(1).default(['public', 'internal', 'admin']),
-    services: z.array(z.object({ type: z.string().min(1), name: z.string().min(1), url: z.string().min(1) }).strict()).min(1),
+    interfaces: z
+      .array(z.enum(['public', 'internal', 'admin']))
+      .min(1)
+      .default(['public', 'internal', 'admin']),
+    services: z
+      .array(z.object({ type: z.string().min(1), name: z.string().min(1), url: z.string().min(1) }).strict())
+      .min(1),
   })
   .strict();
 

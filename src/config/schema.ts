@@ -2,18 +2,25 @@ import { z } from 'zod';
 import { parseInterval, parseSize } from './units';
 
 /** The one schema for the config file (docs/configuration.md documents every key). */
-const httpUrl = z
-  .string({ required_error: 'is required' })
-  .refine((s) => /^https?:\/\/[^/\s]+/.test(s), (s) => ({ message: `must be an http(s) URL (got "${s}")` }));
+const httpUrl = z.string({ required_error: 'is required' }).refine(
+  (s) => /^https?:\/\/[^/\s]+/.test(s),
+  (s) => ({ message: `must be an http(s) URL (got "${s}")` }),
+);
 
 const interval = z
   .union([z.string(), z.number()])
-  .refine((v) => parseInterval(v) !== undefined, (v) => ({ message: `must be an interval like 30s, 5m (got "${v}")` }))
+  .refine(
+    (v) => parseInterval(v) !== undefined,
+    (v) => ({ message: `must be an interval like 30s, 5m (got "${v}")` }),
+  )
   .transform((v) => parseInterval(v) as number);
 
 const size = z
   .union([z.string(), z.number()])
-  .refine((v) => parseSize(v) !== undefined, (v) => ({ message: `must be a size like 512kb, 1mb (got "${v}")` }))
+  .refine(
+    (v) => parseSize(v) !== undefined,
+    (v) => ({ message: `must be a size like 512kb, 1mb (got "${v}")` }),
+  )
   .transform((v) => parseSize(v) as number);
 
 const providerName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -57,12 +64,20 @@ export const configSchema = z
     public_url: httpUrl,
     home: z.string({ required_error: 'is required' }).min(1),
     strict_listings: z.boolean().default(false),
-    placement: z.object({ policy: z.string().default('home') }).strict().default({}),
-    catalog: z
-      .object({ template: z.string().min(1).default('catalog-templates/default.yaml'), region: z.string().default('RegionOne') })
+    placement: z
+      .object({ policy: z.string().default('home') })
       .strict()
       .default({}),
-    providers: z.record(provider).refine((p) => Object.keys(p).length > 0, { message: 'must name at least one provider' }),
+    catalog: z
+      .object({
+        template: z.string().min(1).default('catalog-templates/default.yaml'),
+        region: z.string().default('RegionOne'),
+      })
+      .strict()
+      .default({}),
+    providers: z
+      .record(provider)
+      .refine((p) => Object.keys(p).length > 0, { message: 'must name at least one provider' }),
     cache: z
       .object({
         token_ttl: interval.default('5m'),
@@ -79,7 +94,10 @@ export const configSchema = z
       .object({ connect: interval.default('2s'), response: interval.default('30s'), request: interval.default('60s') })
       .strict()
       .default({}),
-    limits: z.object({ json_body: size.default('1mb') }).strict().default({}),
+    limits: z
+      .object({ json_body: size.default('1mb') })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()
@@ -90,13 +108,21 @@ export const configSchema = z
     const names = Object.keys(c.providers);
     for (const n of names) {
       if (!providerName.test(n)) {
-        ctx.addIssue({ code: 'custom', path: ['providers', n], message: 'name must be letters, digits, ".", "_" or "-"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', n],
+          message: 'name must be letters, digits, ".", "_" or "-"',
+        });
       }
     }
     if (!names.includes(c.home)) {
       ctx.addIssue({ code: 'custom', path: ['home'], message: `must name a provider (known: ${names.join(', ')})` });
     } else if (c.providers[c.home]?.keystone_url === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['providers', c.home, 'keystone_url'], message: 'is required for the home provider' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['providers', c.home, 'keystone_url'],
+        message: 'is required for the home provider',
+      });
     }
     const policy = c.placement.policy;
     if (!['home', 'least-used'].includes(policy) && !names.includes(policy)) {

@@ -14,7 +14,8 @@ export function sortSpec(keys: string[], dirs: string[], allowed: readonly strin
   if (dirs.length > keys.length && keys.length > 0) {
     return { ok: false, message: 'Sort direction size exceeds sort key size' };
   }
-  for (const d of dirs) if (d !== 'asc' && d !== 'desc') return { ok: false, message: `Unknown sort direction, must be 'desc' or 'asc'` };
+  for (const d of dirs)
+    if (d !== 'asc' && d !== 'desc') return { ok: false, message: `Unknown sort direction, must be 'desc' or 'asc'` };
   for (const k of keys) if (!allowed.includes(k)) return { ok: false, message: `Invalid sort key: ${k}` };
   const defaultDir = (dirs[0] as Dir | undefined) ?? 'desc';
   const spec: SortKey[] = keys.map((key, i) => ({ key, dir: (dirs[i] as Dir | undefined) ?? defaultDir }));
@@ -66,7 +67,11 @@ export function parseLimit(raw: string | undefined, max: number): LimitResult {
 export type PageResult<T> = { ok: true; items: T[]; full: boolean } | { ok: false; markerNotFound: true };
 
 /** Items after `marker` (by id), at most `limit`; `full` tells whether a next link is due. */
-export function pageAfter<T extends { id: string }>(sorted: T[], marker: string | undefined, limit: number): PageResult<T> {
+export function pageAfter<T extends { id: string }>(
+  sorted: T[],
+  marker: string | undefined,
+  limit: number,
+): PageResult<T> {
   let start = 0;
   if (marker !== undefined) {
     const i = sorted.findIndex((s) => s.id === marker);

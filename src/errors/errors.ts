@@ -110,7 +110,12 @@ export class BadGateway extends OcxError {
 
 export class InternalError extends OcxError {
   constructor(options?: { cause?: unknown }) {
-    super(500, 'computeFault', 'The server has either erred or is incapable of performing the requested operation.', options);
+    super(
+      500,
+      'computeFault',
+      'The server has either erred or is incapable of performing the requested operation.',
+      options,
+    );
   }
 }
 
@@ -121,7 +126,9 @@ export function toOcxError(err: unknown): OcxError {
   // body-parser's errors carry a status (400 malformed JSON, 413 too large, 415 charset).
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return new PayloadTooLarge();
-    return new BadRequest(status === 400 ? 'Malformed request body.' : 'The request could not be understood.', { cause: err });
+    return new BadRequest(status === 400 ? 'Malformed request body.' : 'The request could not be understood.', {
+      cause: err,
+    });
   }
   return new InternalError({ cause: err });
 }

@@ -28,7 +28,8 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch {
     throw new BadRequest('Malformed request body: not valid JSON.');
   }
-  if (depthOf(doc, 0) > MAX_JSON_DEPTH) throw new BadRequest(`Malformed request body: nested deeper than ${MAX_JSON_DEPTH}.`);
+  if (depthOf(doc, 0) > MAX_JSON_DEPTH)
+    throw new BadRequest(`Malformed request body: nested deeper than ${MAX_JSON_DEPTH}.`);
   return doc;
 }
 

@@ -13,7 +13,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Log the cause for operators; the client only sees the safe message.
       const cause = ocx.cause ?? err;
       logger.warn(
-        { requestId: ctx?.requestId, status: ocx.status, err: { name: ocx.name, message: ocx.message }, cause: describe(cause) },
+        {
+          requestId: ctx?.requestId,
+          status: ocx.status,
+          err: { name: ocx.name, message: ocx.message },
+          cause: describe(cause),
+        },
         'request failed',
       );
     }

@@ -61,7 +61,11 @@ export function parseTokenBody(body: unknown): TokenInfo | undefined {
 }
 
 /** Find a service URL in a Keystone catalog (public interface, preferring the region). */
-export function catalogUrl(catalog: KeystoneCatalogEntry[], types: readonly string[], region?: string): string | undefined {
+export function catalogUrl(
+  catalog: KeystoneCatalogEntry[],
+  types: readonly string[],
+  region?: string,
+): string | undefined {
   for (const type of types) {
     const entry = catalog.find((c) => c.type === type);
     const publics = entry?.endpoints.filter((e) => e.interface === 'public') ?? [];

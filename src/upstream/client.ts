@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Config } from '../config/types';
 import { OcxError, ProviderUnavailable, UpstreamTimeout } from '../errors/errors';

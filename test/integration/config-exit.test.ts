@@ -28,8 +28,16 @@ describe('config errors stop start-up with a message naming the key', () => {
     ['public_url', good.replace('public_url: http://127.0.0.1:8080\n', ''), 'public_url: is required'],
     ['home', good.replace('home: home\n', ''), 'home: is required'],
     ['providers', good.replace(/providers:[\s\S]*$/, ''), 'providers: is required'],
-    ['public_url malformed', good.replace('http://127.0.0.1:8080', 'nope'), 'public_url: must be an http(s) URL (got "nope")'],
-    ['keystone_url malformed', good.replace('http://127.0.0.1:5001', 'not-a-url'), 'providers.home.keystone_url: must be an http(s) URL'],
+    [
+      'public_url malformed',
+      good.replace('http://127.0.0.1:8080', 'nope'),
+      'public_url: must be an http(s) URL (got "nope")',
+    ],
+    [
+      'keystone_url malformed',
+      good.replace('http://127.0.0.1:5001', 'not-a-url'),
+      'providers.home.keystone_url: must be an http(s) URL',
+    ],
     ['port malformed', good.replace('port: 0', 'port: high'), 'listen.port: must be number'],
   ])('%s', (_name, yaml, expected) => {
     const r = run(yaml);

@@ -11,7 +11,9 @@ describe('home Keystone down', () => {
   it('logins answer 503 in Keystone format and /readyz fails, then both recover', async () => {
     h.demo.setDown('home', true);
     try {
-      const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth('demo', 'demo-secret', 'demo'));
+      const res = await request(h.server)
+        .post('/identity/v3/auth/tokens')
+        .send(passwordAuth('demo', 'demo-secret', 'demo'));
       expect(res.status).toBe(503);
       expect(res.body.error).toMatchObject({ code: 503, title: 'Service Unavailable' });
       expect(res.text).not.toContain(h.demo.providers['home']!.baseUrl);
@@ -19,7 +21,9 @@ describe('home Keystone down', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.home.reachable).toBe(false);
       expect((await request(h.server).get('/healthz')).status).toBe(200);
-      const validate = await request(h.server).get('/identity/v3/auth/catalog').set('x-auth-token', 'some-unknown-token');
+      const validate = await request(h.server)
+        .get('/identity/v3/auth/catalog')
+        .set('x-auth-token', 'some-unknown-token');
       expect(validate.status).toBe(503);
     } finally {
       h.demo.setDown('home', false);

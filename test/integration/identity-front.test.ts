@@ -11,7 +11,9 @@ const providerBases = (): string[] => Object.values(h.demo.providers).map((p) =>
 const leaksProviderUrl = (text: string): boolean => providerBases().some((b) => text.includes(b));
 
 async function login(user = 'demo', password = 'demo-secret', project: string | undefined = 'demo') {
-  const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth(user, password, project));
+  const res = await request(h.server)
+    .post('/identity/v3/auth/tokens')
+    .send(passwordAuth(user, password, project));
   expect(res.status).toBe(201);
   return { token: res.headers['x-subject-token'] as string, body: res.body, text: res.text };
 }
@@ -38,7 +40,9 @@ describe('Keystone front: tokens', () => {
     expect(token).toBeTruthy();
     expect(body.token.project.name).toBe('demo');
     const types = body.token.catalog.map((c: { type: string }) => c.type);
-    expect(types).toEqual(expect.arrayContaining(['identity', 'compute', 'volumev3', 'block-storage', 'image', 'object-store']));
+    expect(types).toEqual(
+      expect.arrayContaining(['identity', 'compute', 'volumev3', 'block-storage', 'image', 'object-store']),
+    );
     for (const entry of body.token.catalog) {
       for (const ep of entry.endpoints) expect(ep.url.startsWith(h.url + '/')).toBe(true);
     }
@@ -79,33 +83,52 @@ describe('Keystone front: tokens', () => {
     const ac = keystone!.store.addAppCredential(user!.id, h.demo.providers['home']!.projects['demo']!, 'ci');
     const res = await request(h.server)
       .post('/identity/v3/auth/tokens')
-      .send({ auth: { identity: { methods: ['application_credential'], application_credential: { id: ac.id, secret: ac.secret } } } });
+      .send({
+        auth: {
+          identity: { methods: ['application_credential'], application_credential: { id: ac.id, secret: ac.secret } },
+        },
+      });
     expect(res.status).toBe(201);
     expect(res.body.token.methods).toEqual(['application_credential']);
-    expect(res.body.token.catalog.every((c: { endpoints: Array<{ url: string }> }) => c.endpoints.every((e) => e.url.startsWith(h.url)))).toBe(true);
+    expect(
+      res.body.token.catalog.every((c: { endpoints: Array<{ url: string }> }) =>
+        c.endpoints.every((e) => e.url.startsWith(h.url)),
+      ),
+    ).toBe(true);
   });
 
   it('bad credentials give 401 in Keystone format', async () => {
-    const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth('demo', 'wrong', 'demo'));
+    const res = await request(h.server)
+      .post('/identity/v3/auth/tokens')
+      .send(passwordAuth('demo', 'wrong', 'demo'));
     expect(res.status).toBe(401);
     expect(res.body.error).toMatchObject({ code: 401, title: 'Unauthorized' });
     expect(leaksProviderUrl(JSON.stringify(res.headers))).toBe(false);
   });
 
   it('malformed JSON is a 400 in Keystone format, not a 500', async () => {
-    const res = await request(h.server).post('/identity/v3/auth/tokens').set('content-type', 'application/json').send('{"auth":');
+    const res = await request(h.server)
+      .post('/identity/v3/auth/tokens')
+      .set('content-type', 'application/json')
+      .send('{"auth":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe(400);
   });
 
   it('GET /v3/auth/tokens validates and rewrites the catalog', async () => {
     const { token } = await login();
-    const res = await request(h.server).get('/identity/v3/auth/tokens').set('x-auth-token', token).set('x-subject-token', token);
+    const res = await request(h.server)
+      .get('/identity/v3/auth/tokens')
+      .set('x-auth-token', token)
+      .set('x-subject-token', token);
     expect(res.status).toBe(200);
     expect(res.headers['x-subject-token']).toBe(token);
     expect(res.body.token.catalog.length).toBeGreaterThan(0);
     expect(leaksProviderUrl(res.text)).toBe(false);
-    const head = await request(h.server).head('/identity/v3/auth/tokens').set('x-auth-token', token).set('x-subject-token', token);
+    const head = await request(h.server)
+      .head('/identity/v3/auth/tokens')
+      .set('x-auth-token', token)
+      .set('x-subject-token', token);
     expect(head.status).toBe(200);
   });
 
@@ -156,7 +179,10 @@ describe('token validation cache', () => {
 
   it('a token revoked through the proxy is refused afterwards', async () => {
     const { token } = await login();
-    const del = await request(h.server).delete('/identity/v3/auth/tokens').set('x-auth-token', token).set('x-subject-token', token);
+    const del = await request(h.server)
+      .delete('/identity/v3/auth/tokens')
+      .set('x-auth-token', token)
+      .set('x-subject-token', token);
     expect(del.status).toBe(204);
     const res = await request(h.server).get('/identity/v3/auth/catalog').set('x-auth-token', token);
     expect(res.status).toBe(401);
@@ -181,7 +207,9 @@ describe('request ids and observability', () => {
 
   it('/metrics counts requests by service and status class', async () => {
     const res = await request(h.server).get('/metrics');
-    expect(res.text).toMatch(/ocx_requests_total\{service="identity",method="POST",status_class="2xx",provider="home"\} \d+/);
+    expect(res.text).toMatch(
+      /ocx_requests_total\{service="identity",method="POST",status_class="2xx",provider="home"\} \d+/,
+    );
     expect(res.text).toMatch(/ocx_upstream_duration_seconds_bucket/);
   });
 

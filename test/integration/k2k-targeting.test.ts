@@ -8,7 +8,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function login(user = 'demo', password = 'demo-secret'): Promise<string> {
-  const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth(user, password, 'demo'));
+  const res = await request(h.server)
+    .post('/identity/v3/auth/tokens')
+    .send(passwordAuth(user, password, 'demo'));
   expect(res.status).toBe(201);
   return res.headers['x-subject-token'] as string;
 }
@@ -60,7 +62,10 @@ describe('K2K: X-OCX-Provider targets a provider with a provider token', () => {
   it('a revoked home token gives 401 everywhere', async () => {
     const token = await login();
     expect((await projectsAtBu(token)).status).toBe(200);
-    const del = await request(h.server).delete('/identity/v3/auth/tokens').set('x-auth-token', token).set('x-subject-token', token);
+    const del = await request(h.server)
+      .delete('/identity/v3/auth/tokens')
+      .set('x-auth-token', token)
+      .set('x-subject-token', token);
     expect(del.status).toBe(204);
     const atBu = await projectsAtBu(token);
     expect(atBu.status).toBe(401);
@@ -71,7 +76,10 @@ describe('K2K: X-OCX-Provider targets a provider with a provider token', () => {
 
   it('an unknown provider is a 400 naming the known ones', async () => {
     const token = await login();
-    const res = await request(h.server).get('/identity/v3/auth/projects').set('x-auth-token', token).set('x-ocx-provider', 'mars');
+    const res = await request(h.server)
+      .get('/identity/v3/auth/projects')
+      .set('x-auth-token', token)
+      .set('x-ocx-provider', 'mars');
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe('Unknown provider "mars". Known providers: home, bu-keystone.');
   });

@@ -40,7 +40,12 @@ export function identityRoutes(deps: IdentityDeps): Router {
 
   const discovery = async (req: Request, res: Response, upstreamPath: string): Promise<void> => {
     const ctx = contextOf(res.locals);
-    await forward(upstream, req, res, ctx, { provider: home.name, service: 'identity', url: homeUrl + upstreamPath, mappings: homeMappings });
+    await forward(upstream, req, res, ctx, {
+      provider: home.name,
+      service: 'identity',
+      url: homeUrl + upstreamPath,
+      mappings: homeMappings,
+    });
   };
   router.get('/', (req, res) => discovery(req, res, '/'));
   router.get(['/v3', '/v3/'], (req, res) => discovery(req, res, '/v3/'));
@@ -56,16 +61,25 @@ export function identityRoutes(deps: IdentityDeps): Router {
       mappings: homeMappings,
     });
     const subject = up.headers['x-subject-token'];
-    await relayResponse(res, ctx, up, {
-      provider: home.name,
-      mappings: homeMappings,
-      rewriteJson: (doc) => {
-        const info = parseTokenBody(doc);
-        // Remember the fresh token: the client's next call needs no validation round trip.
-        if (info && typeof subject === 'string') deps.validator.remember(subject, info);
-        return rewriteTokenBody(doc, deps.renderCatalog, { publicUrl: config.publicUrl, region: region(info?.region) });
+    await relayResponse(
+      res,
+      ctx,
+      up,
+      {
+        provider: home.name,
+        mappings: homeMappings,
+        rewriteJson: (doc) => {
+          const info = parseTokenBody(doc);
+          // Remember the fresh token: the client's next call needs no validation round trip.
+          if (info && typeof subject === 'string') deps.validator.remember(subject, info);
+          return rewriteTokenBody(doc, deps.renderCatalog, {
+            publicUrl: config.publicUrl,
+            region: region(info?.region),
+          });
+        },
       },
-    }, req.method);
+      req.method,
+    );
   });
 
   // Validation (GET/HEAD) as services and Horizon use it: both tokens go to the home Keystone.
@@ -78,7 +92,10 @@ export function identityRoutes(deps: IdentityDeps): Router {
       ...tokenHeaders(req),
       mappings: homeMappings,
       rewriteJson: (doc) =>
-        rewriteTokenBody(doc, deps.renderCatalog, { publicUrl: config.publicUrl, region: region(parseTokenBody(doc)?.region) }),
+        rewriteTokenBody(doc, deps.renderCatalog, {
+          publicUrl: config.publicUrl,
+          region: region(parseTokenBody(doc)?.region),
+        }),
     });
   });
 

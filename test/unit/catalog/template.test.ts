@@ -8,7 +8,14 @@ const render = compileCatalog(template);
 describe('catalog template', () => {
   it('renders every service on three interfaces at the proxy, with the project id', () => {
     const cat = render({ publicUrl: 'http://proxy:8080', projectId: 'p1', region: 'RegionOne' });
-    expect(cat.map((c) => c.type)).toEqual(['identity', 'compute', 'volumev3', 'block-storage', 'image', 'object-store']);
+    expect(cat.map((c) => c.type)).toEqual([
+      'identity',
+      'compute',
+      'volumev3',
+      'block-storage',
+      'image',
+      'object-store',
+    ]);
     for (const entry of cat) {
       expect(entry.endpoints.map((e) => e.interface)).toEqual(['public', 'internal', 'admin']);
       for (const e of entry.endpoints) {
@@ -16,7 +23,9 @@ describe('catalog template', () => {
         expect(e.region).toBe('RegionOne');
       }
     }
-    expect(cat.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe('http://proxy:8080/object-store/v1/AUTH_p1');
+    expect(cat.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe(
+      'http://proxy:8080/object-store/v1/AUTH_p1',
+    );
     expect(cat.find((c) => c.type === 'volumev3')?.endpoints[0]?.url).toBe('http://proxy:8080/volume/v3/p1');
   });
 
@@ -44,7 +53,9 @@ describe('link rewriting', () => {
     expect(rewriteUrl('http://10.0.0.5:5000', maps)).toBe('http://proxy/identity');
   });
   it('walks documents without mutating them', () => {
-    const doc = Object.freeze({ version: Object.freeze({ links: Object.freeze([Object.freeze({ href: 'http://10.0.0.5:5000/v3/' })]) }) });
+    const doc = Object.freeze({
+      version: Object.freeze({ links: Object.freeze([Object.freeze({ href: 'http://10.0.0.5:5000/v3/' })]) }),
+    });
     expect(rewriteUrlsDeep(doc, maps)).toEqual({ version: { links: [{ href: 'http://proxy/identity/v3/' }] } });
   });
 });

@@ -37,7 +37,11 @@ describe('config schema', () => {
 
   it.each([
     ['listen', (c: Record<string, unknown>) => delete c['listen'], /^listen: is required/],
-    ['listen.port', (c: Record<string, unknown>) => delete (c['listen'] as Record<string, unknown>)['port'], /^listen\.port: is required/],
+    [
+      'listen.port',
+      (c: Record<string, unknown>) => delete (c['listen'] as Record<string, unknown>)['port'],
+      /^listen\.port: is required/,
+    ],
     ['public_url', (c: Record<string, unknown>) => delete c['public_url'], /^public_url: is required/],
     ['home', (c: Record<string, unknown>) => delete c['home'], /^home: is required/],
     ['providers', (c: Record<string, unknown>) => delete c['providers'], /^providers: is required/],
@@ -71,7 +75,9 @@ describe('config schema', () => {
   });
 
   it('reports a missing catalog template file', () => {
-    expect(problems({ ...valid(), catalog: { template: 'nope.yaml' } }).join('\n')).toMatch(/catalog\.template: file not found/);
+    expect(problems({ ...valid(), catalog: { template: 'nope.yaml' } }).join('\n')).toMatch(
+      /catalog\.template: file not found/,
+    );
   });
 
   it('loads YAML files and names the file in errors', () => {

@@ -22,14 +22,18 @@ describe('error rendering per service', () => {
     expect(JSON.parse(renderError(svc, new ItemNotFound('Volume x could not be found.')).body)).toEqual({
       itemNotFound: { code: 404, message: 'Volume x could not be found.' },
     });
-    expect(JSON.parse(renderError(svc, new BadRequest('nope')).body)).toEqual({ badRequest: { code: 400, message: 'nope' } });
+    expect(JSON.parse(renderError(svc, new BadRequest('nope')).body)).toEqual({
+      badRequest: { code: 400, message: 'nope' },
+    });
   });
 
   it('Nova: an unavailable provider is a 503 serviceUnavailable, other 5xx are computeFault', () => {
     const r = renderError('compute', new ProviderUnavailable('bu-keystone'));
     expect(r.status).toBe(503);
     expect(Object.keys(JSON.parse(r.body))).toEqual(['serviceUnavailable']);
-    expect(Object.keys(JSON.parse(renderError('compute', toOcxError(new Error('boom'))).body))).toEqual(['computeFault']);
+    expect(Object.keys(JSON.parse(renderError('compute', toOcxError(new Error('boom'))).body))).toEqual([
+      'computeFault',
+    ]);
   });
 
   it('Swift: HTML body; Glance: plain text', () => {

@@ -1,0 +1,289 @@
+// Simulated Nova v2.1 (devstack `/compute/v2.1/...`, no project id in paths). Mount `router` at the compute root.
+// Checked against the compute api-ref (servers list/detail/create/show/delete, os-volume_attachments, flavors,
+// os-availability-zone, limits) and Nova's JSON schemas for the 400 messages.
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import {
+  FLAVORS,
+  briefServer,
+  detailServer,
+  renderFlavor,
+  renderLimits,
+  versionDocument,
+  versionsDocument,
+} from './compute-render';
+import type { ServerRec } from './compute-render';
+import {
+  allQuery,
+  bump,
+  firstQuery,
+  isUuid,
+  newUuid,
+  parseBodies,
+  projectOf,
+  recordRequests,
+  requestIdHeader,
+  requireToken,
+  sendFault,
+  userOf,
+} from './sim-http';
+import type { RecordedRequest, Stats, TokenLookup } from './sim-http';
+import { nextQuery, pageAfter, parseLimit, sortBy, sortSpec } from './sim-paging';
+
+export interface FakeComputeOptions {
+  /** Service root, e.g. `http://127.0.0.1:5000/compute`. */
+  baseUrl: string;
+  auth: TokenLookup;
+  zone?: string;
+  clock?: () => number;
+  /** Image existence check (Nova asks Glance); absent = every UUID is an image. */
+  images?: { exists(id: string): boolean };
+  /** Volume lookups for attach (Nova asks Cinder). */
+  volumes?: {
+    exists(projectId: string, id: string): boolean;
+    attach?(projectId: string, volumeId: string, serverId: string): void;
+  };
+}
+
+export interface ServerSeed {
+  name: string;
+  createdAt: number;
+  imageId?: string;
+  flavorId?: string;
+}
+
+/** Nova's allowed sort keys (subset) -> field of ServerRec. */
+const SORT_FIELDS: Record<string, (s: ServerRec) => unknown> = {
+  created_at: (s) => s.createdAt,
+  updated_at: (s) => s.updatedAt,
+  id: (s) => s.id,
+  uuid: (s) => s.id,
+  display_name: (s) => s.name,
+  hostname: (s) => s.name,
+  availability_zone: (s) => s.zone,
+  vm_state: (s) => s.status.toLowerCase(),
+  image_ref: (s) => s.imageId,
+  project_id: (s) => s.projectId,
+  user_id: (s) => s.userId,
+};
+const CLIENT_SORT_KEYS = Object.keys(SORT_FIELDS).filter((k) => k !== 'id');
+
+function invalid(res: Response, field: string, value: unknown, why: string): void {
+  sendFault(res, 400, `Invalid input for field/attribute ${field}. Value: ${String(value)}. ${why}`);
+}
+
+/** Nova matches `name` as a regular expression; an invalid one is taken literally here. */
+function nameFilter(pattern: string | undefined): (name: string) => boolean {
+  if (pattern === undefined) return () => true;
+  try {
+    const re = new RegExp(pattern);
+    return (name) => re.test(name);
+  } catch {
+    return (name) => name.includes(pattern);
+  }
+}
+
+export class FakeCompute {
+  readonly requests: RecordedRequest[] = [];
+  readonly stats: Stats = { list: 0, created: 0, deleted: 0, attached: 0 };
+  readonly servers = new Map<string, ServerRec>();
+  readonly router: Router = express.Router();
+  private readonly now: () => number;
+
+  constructor(readonly options: FakeComputeOptions) {
+    this.now = options.clock ?? Date.now;
+    const r = this.router;
+    const root = options.baseUrl;
+    r.use(requestIdHeader(), ...parseBodies(), recordRequests(this.requests), (_req, res, next) => {
+      res.setHeader('OpenStack-API-Version', 'compute 2.1');
+      res.setHeader('X-OpenStack-Nova-API-Version', '2.1');
+      res.setHeader('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
+      next();
+    });
+    r.get('/', (_req, res) => void res.json(versionsDocument(root)));
+    r.get(['/v2.1', '/v2.1/'], (_req, res) => void res.json(versionDocument(root)));
+    r.use('/v2.1', requireToken(options.auth));
+    r.get('/v2.1/servers', (req, res) => this.list(req, res, false));
+    r.get('/v2.1/servers/detail', (req, res) => this.list(req, res, true));
+    r.post('/v2.1/servers', (req, res) => this.create(req, res));
+    r.get('/v2.1/servers/:id', (req, res) => {
+      const s = this.find(req, res);
+      if (s) res.json({ server: detailServer(root, s) });
+    });
+    r.delete('/v2.1/servers/:id', (req, res) => {
+      const s = this.find(req, res);
+      if (!s) return;
+      this.servers.delete(s.id);
+      bump(this.stats, 'deleted');
+      res.status(204).end();
+    });
+    r.get('/v2.1/servers/:id/os-volume_attachments', (req, res) => {
+      const s = this.find(req, res);
+      if (s) res.json({ volumeAttachments: s.volumes.map((v) => this.attachment(s, v)) });
+    });
+    r.post('/v2.1/servers/:id/os-volume_attachments', (req, res) => this.attach(req, res));
+    r.get(['/v2.1/flavors', '/v2.1/flavors/detail'], (req, res) => {
+      const detail = req.path.endsWith('/detail');
+      res.json({ flavors: FLAVORS.map((f) => renderFlavor(root, f, detail)) });
+    });
+    r.get('/v2.1/flavors/:id', (req, res) => {
+      const f = FLAVORS.find((x) => x.id === req.params.id);
+      if (!f) return sendFault(res, 404, `Flavor ${req.params.id} could not be found.`);
+      res.json({ flavor: renderFlavor(root, f, true) });
+    });
+    r.get('/v2.1/os-availability-zone', (_req, res) => {
+      res.json({ availabilityZoneInfo: [{ zoneName: this.zone, zoneState: { available: true }, hosts: null }] });
+    });
+    r.get('/v2.1/limits', (_req, res) => {
+      res.json(renderLimits([...this.servers.values()].filter((s) => s.projectId === projectOf(res))));
+    });
+    r.use((_req: Request, res: Response) => sendFault(res, 404, 'The resource could not be found.'));
+  }
+
+  get zone(): string {
+    return this.options.zone ?? 'nova';
+  }
+
+  seed(projectId: string, userId: string, seeds: ServerSeed[]): ServerRec[] {
+    return seeds.map((s) =>
+      this.add(projectId, userId, s.name, s.imageId ?? '', s.flavorId ?? '1', this.zone, s.createdAt),
+    );
+  }
+
+  private add(
+    projectId: string,
+    userId: string,
+    name: string,
+    imageId: string,
+    flavorId: string,
+    zone: string,
+    at: number,
+  ): ServerRec {
+    const rec: ServerRec = {
+      id: newUuid(),
+      name,
+      projectId,
+      userId,
+      imageId,
+      flavorId,
+      zone,
+      status: 'ACTIVE',
+      createdAt: at,
+      updatedAt: at,
+      metadata: {},
+      volumes: [],
+    };
+    this.servers.set(rec.id, rec);
+    return rec;
+  }
+
+  private find(req: Request, res: Response): ServerRec | undefined {
+    const id = String(req.params.id);
+    const s = this.servers.get(id);
+    if (s && s.projectId === projectOf(res)) return s;
+    sendFault(res, 404, `Instance ${id} could not be found.`);
+    return undefined;
+  }
+
+  private list(req: Request, res: Response, detail: boolean): void {
+    bump(this.stats, 'list');
+    const q = req.query as Record<string, unknown>;
+    const spec = sortSpec(allQuery(q.sort_key), allQuery(q.sort_dir), CLIENT_SORT_KEYS);
+    if (!spec.ok) return sendFault(res, 400, spec.message);
+    const limit = parseLimit(firstQuery(q.limit), 1000);
+    if (!limit.ok) return sendFault(res, 400, limit.message);
+    const name = nameFilter(firstQuery(q.name));
+    const status = firstQuery(q.status)?.toUpperCase();
+    const mine = [...this.servers.values()].filter(
+      (s) => s.projectId === projectOf(res) && name(s.name) && (status === undefined || s.status === status),
+    );
+    const sorted = sortBy(mine, spec.keys, (s, key) => SORT_FIELDS[key]?.(s));
+    const marker = firstQuery(q.marker);
+    const page = pageAfter(sorted, marker, limit.limit);
+    if (!page.ok) return sendFault(res, 400, `marker [${marker}] not found`);
+    const root = this.options.baseUrl;
+    const body: Record<string, unknown> = {
+      servers: page.items.map((s) => (detail ? detailServer(root, s) : briefServer(root, s))),
+    };
+    const last = page.items.at(-1);
+    if (page.full && last) {
+      const href = `${root}/v2.1/servers${detail ? '/detail' : ''}?${nextQuery(q, last.id)}`;
+      body.servers_links = [{ rel: 'next', href }];
+    }
+    res.json(body);
+  }
+
+  private create(req: Request, res: Response): void {
+    const server = (req.body as { server?: Record<string, unknown> } | undefined)?.server;
+    if (!server || typeof server !== 'object')
+      return invalid(res, 'server', undefined, "'server' is a required property");
+    const { name, imageRef, flavorRef } = server;
+    if (typeof name !== 'string' || name.trim() === '')
+      return invalid(res, 'name', name, "'name' is a required property");
+    const bdms = Array.isArray(server.block_device_mapping_v2)
+      ? (server.block_device_mapping_v2 as Record<string, unknown>[])
+      : [];
+    for (const bdm of bdms) {
+      if (bdm.uuid !== undefined && !/^[a-zA-Z0-9._-]*$/.test(String(bdm.uuid))) {
+        return invalid(res, 'uuid', bdm.uuid, `'${String(bdm.uuid)}' does not match '^[a-zA-Z0-9._-]*$'`);
+      }
+    }
+    const bootFromVolume = bdms.some((b) => b.boot_index === 0 || b.boot_index === '0');
+    if (!(bootFromVolume && (imageRef === undefined || imageRef === ''))) {
+      if (!isUuid(imageRef)) return invalid(res, 'imageRef', imageRef, `'${String(imageRef)}' is not a 'uuid'`);
+      if (this.options.images && !this.options.images.exists(imageRef))
+        return sendFault(res, 400, `Image ${imageRef} could not be found.`);
+    }
+    const flavor = FLAVORS.find((f) => f.id === String(flavorRef));
+    if (!flavor) return sendFault(res, 400, 'Invalid flavorRef provided.');
+    const zone = typeof server.availability_zone === 'string' ? server.availability_zone : this.zone;
+    if (zone !== this.zone) return sendFault(res, 400, 'The requested availability zone is not available');
+    const rec = this.add(
+      projectOf(res),
+      userOf(res),
+      name,
+      isUuid(imageRef) ? imageRef : '',
+      flavor.id,
+      zone,
+      this.now(),
+    );
+    if (server.metadata && typeof server.metadata === 'object')
+      rec.metadata = { ...(server.metadata as Record<string, string>) };
+    bump(this.stats, 'created');
+    const root = this.options.baseUrl;
+    res.setHeader('Location', `${root}/v2.1/servers/${rec.id}`);
+    res.status(202).json({
+      server: {
+        id: rec.id,
+        links: briefServer(root, rec).links,
+        'OS-DCF:diskConfig': 'MANUAL',
+        security_groups: [{ name: 'default' }],
+        adminPass: 'Fake-Admin-Pass',
+      },
+    });
+  }
+
+  private attachment(s: ServerRec, v: { id: string; device: string }): Record<string, unknown> {
+    return { device: v.device, id: v.id, serverId: s.id, volumeId: v.id };
+  }
+
+  private attach(req: Request, res: Response): void {
+    const s = this.find(req, res);
+    if (!s) return;
+    const va = (req.body as { volumeAttachment?: { volumeId?: unknown } } | undefined)?.volumeAttachment;
+    if (!va) return invalid(res, 'volumeAttachment', undefined, "'volumeAttachment' is a required property");
+    if (!isUuid(va.volumeId)) return invalid(res, 'volumeId', va.volumeId, `'${String(va.volumeId)}' is not a 'uuid'`);
+    const volumeId = va.volumeId;
+    const vols = this.options.volumes;
+    if (vols && !vols.exists(s.projectId, volumeId))
+      return sendFault(res, 404, `Volume ${volumeId} could not be found.`);
+    if (s.volumes.some((v) => v.id === volumeId))
+      return sendFault(res, 400, `Invalid volume: volume ${volumeId} already attached`);
+    const device = `/dev/vd${String.fromCharCode(98 + s.volumes.length)}`;
+    const entry = { id: volumeId, device };
+    s.volumes.push(entry);
+    vols?.attach?.(s.projectId, volumeId, s.id);
+    bump(this.stats, 'attached');
+    res.json({ volumeAttachment: this.attachment(s, entry) });
+  }
+}
