@@ -24,7 +24,7 @@ if pid_alive "$RUN/proxy.pid"; then
 fi
 stop_pid "$RUN/proxy.pid" proxy 10
 
-if [ -x "$LAB_SCRIPTS/swift.sh" ]; then
+if [ -x "$LAB_SCRIPTS/swift.sh" ] && [ "${OCX_LAB_NO_SWIFT:-0}" != 1 ]; then
   log "swift: deploy/lab/swift.sh down"
   OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/swift.sh" down || { log "WARNING: swift.sh down failed"; rc=1; }
 fi

@@ -53,6 +53,17 @@ proc_running() {
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
 }
 
+# wait_reaped PID SECONDS: after a daemon exits it stays a zombie until PID 1 reaps it (slowly in some
+# containers); wait for that so `pgrep` shows nothing once down.sh returns.
+wait_reaped() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 0
+}
+
 # pid_alive PIDFILE: true when the file names a running process.
 pid_alive() {
   local pid
@@ -97,6 +108,7 @@ stop_pid() {
     log "$name did not stop in ${secs}s, killing"
     kill -KILL "$pid" 2>/dev/null || true
   fi
+  wait_reaped "$pid" 5
   rm -f "$file"
 }
 
@@ -138,6 +150,7 @@ stop_apache() {
     sleep 0.1
   done
   proc_running "$pid" && { log "apache still running, killing"; kill -KILL "$pid" 2>/dev/null || true; }
+  wait_reaped "$pid" 5
   rm -f "$pidfile"
   wait_ports_free 15 "$HOME_PORT" "$PROV_PORT" || log "WARNING: ports $HOME_PORT/$PROV_PORT still in use after apache stop"
 }

@@ -122,7 +122,7 @@ svc_start() {
   printf '==== %s start: %s\n' "$(date -Is)" "${cmd[*]}" >>"$logf"
   # sh writes its own PID, then execs the service: the PID file is right whether or not setsid forks.
   setsid env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
-    /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" "${cmd[@]}" </dev/null >>"$logf" 2>&1 &
+    /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" "${cmd[@]}" </dev/null >>"$logf" 2>&1 9>&- &
   STARTED+=("$C_NAME $svc")
 }
 
@@ -535,6 +535,12 @@ main() {
     for n in "${SELECTED[@]}"; do use "$n"; done
   else
     read -r -a SELECTED <<<"$(all_names)"
+  fi
+  if [[ $cmd == up || $cmd == down || $cmd == stop || $cmd == clean ]]; then
+    # one swift.sh at a time (up.sh may run it while someone runs it by hand)
+    mkdir -p "$RUN_DIR"
+    exec 9>"$RUN_DIR/swift.lock"
+    flock -w 120 9 || die "another deploy/lab/swift.sh holds $RUN_DIR/swift.lock"
   fi
   case $cmd in
     up) cmd_up ;;

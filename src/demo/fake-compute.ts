@@ -13,11 +13,11 @@ import {
   versionsDocument,
 } from './compute-render';
 import type { ServerRec } from './compute-render';
+import { CLIENT_SORT_KEYS, SORT_FIELDS, checkAttach, checkServerCreate, nameFilter } from './compute-requests';
 import {
   allQuery,
   bump,
   firstQuery,
-  isUuid,
   newUuid,
   parseBodies,
   projectOf,
@@ -50,37 +50,6 @@ export interface ServerSeed {
   createdAt: number;
   imageId?: string;
   flavorId?: string;
-}
-
-/** Nova's allowed sort keys (subset) -> field of ServerRec. */
-const SORT_FIELDS: Record<string, (s: ServerRec) => unknown> = {
-  created_at: (s) => s.createdAt,
-  updated_at: (s) => s.updatedAt,
-  id: (s) => s.id,
-  uuid: (s) => s.id,
-  display_name: (s) => s.name,
-  hostname: (s) => s.name,
-  availability_zone: (s) => s.zone,
-  vm_state: (s) => s.status.toLowerCase(),
-  image_ref: (s) => s.imageId,
-  project_id: (s) => s.projectId,
-  user_id: (s) => s.userId,
-};
-const CLIENT_SORT_KEYS = Object.keys(SORT_FIELDS).filter((k) => k !== 'id');
-
-function invalid(res: Response, field: string, value: unknown, why: string): void {
-  sendFault(res, 400, `Invalid input for field/attribute ${field}. Value: ${String(value)}. ${why}`);
-}
-
-/** Nova matches `name` as a regular expression; an invalid one is taken literally here. */
-function nameFilter(pattern: string | undefined): (name: string) => boolean {
-  if (pattern === undefined) return () => true;
-  try {
-    const re = new RegExp(pattern);
-    return (name) => re.test(name);
-  } catch {
-    return (name) => name.includes(pattern);
-  }
 }
 
 export class FakeCompute {
@@ -150,22 +119,11 @@ export class FakeCompute {
     );
   }
 
-  private add(
-    projectId: string,
-    userId: string,
-    name: string,
-    imageId: string,
-    flavorId: string,
-    zone: string,
-    at: number,
-  ): ServerRec {
+  private add(p: string, u: string, name: string, image: string, flavor: string, zone: string, at: number): ServerRec {
+    const ids = { id: newUuid(), projectId: p, userId: u, imageId: image, flavorId: flavor };
     const rec: ServerRec = {
-      id: newUuid(),
+      ...ids,
       name,
-      projectId,
-      userId,
-      imageId,
-      flavorId,
       zone,
       status: 'ACTIVE',
       createdAt: at,
@@ -214,53 +172,18 @@ export class FakeCompute {
   }
 
   private create(req: Request, res: Response): void {
-    const server = (req.body as { server?: Record<string, unknown> } | undefined)?.server;
-    if (!server || typeof server !== 'object')
-      return invalid(res, 'server', undefined, "'server' is a required property");
-    const { name, imageRef, flavorRef } = server;
-    if (typeof name !== 'string' || name.trim() === '')
-      return invalid(res, 'name', name, "'name' is a required property");
-    const bdms = Array.isArray(server.block_device_mapping_v2)
-      ? (server.block_device_mapping_v2 as Record<string, unknown>[])
-      : [];
-    for (const bdm of bdms) {
-      if (bdm.uuid !== undefined && !/^[a-zA-Z0-9._-]*$/.test(String(bdm.uuid))) {
-        return invalid(res, 'uuid', bdm.uuid, `'${String(bdm.uuid)}' does not match '^[a-zA-Z0-9._-]*$'`);
-      }
-    }
-    const bootFromVolume = bdms.some((b) => b.boot_index === 0 || b.boot_index === '0');
-    if (!(bootFromVolume && (imageRef === undefined || imageRef === ''))) {
-      if (!isUuid(imageRef)) return invalid(res, 'imageRef', imageRef, `'${String(imageRef)}' is not a 'uuid'`);
-      if (this.options.images && !this.options.images.exists(imageRef))
-        return sendFault(res, 400, `Image ${imageRef} could not be found.`);
-    }
-    const flavor = FLAVORS.find((f) => f.id === String(flavorRef));
-    if (!flavor) return sendFault(res, 400, 'Invalid flavorRef provided.');
-    const zone = typeof server.availability_zone === 'string' ? server.availability_zone : this.zone;
-    if (zone !== this.zone) return sendFault(res, 400, 'The requested availability zone is not available');
-    const rec = this.add(
-      projectOf(res),
-      userOf(res),
-      name,
-      isUuid(imageRef) ? imageRef : '',
-      flavor.id,
-      zone,
-      this.now(),
-    );
-    if (server.metadata && typeof server.metadata === 'object')
-      rec.metadata = { ...(server.metadata as Record<string, string>) };
+    const checked = checkServerCreate(req.body, this.zone, this.options.images?.exists.bind(this.options.images));
+    if (!checked.ok) return sendFault(res, 400, checked.message);
+    const c = checked.value;
+    const rec = this.add(projectOf(res), userOf(res), c.name, c.imageId, c.flavorId, c.zone, this.now());
+    rec.metadata = c.metadata;
     bump(this.stats, 'created');
     const root = this.options.baseUrl;
     res.setHeader('Location', `${root}/v2.1/servers/${rec.id}`);
-    res.status(202).json({
-      server: {
-        id: rec.id,
-        links: briefServer(root, rec).links,
-        'OS-DCF:diskConfig': 'MANUAL',
-        security_groups: [{ name: 'default' }],
-        adminPass: 'Fake-Admin-Pass',
-      },
-    });
+    const links = briefServer(root, rec).links;
+    const security_groups = [{ name: 'default' }];
+    const server = { id: rec.id, links, 'OS-DCF:diskConfig': 'MANUAL', security_groups, adminPass: 'Fake-Admin-Pass' };
+    res.status(202).json({ server });
   }
 
   private attachment(s: ServerRec, v: { id: string; device: string }): Record<string, unknown> {
@@ -270,10 +193,9 @@ export class FakeCompute {
   private attach(req: Request, res: Response): void {
     const s = this.find(req, res);
     if (!s) return;
-    const va = (req.body as { volumeAttachment?: { volumeId?: unknown } } | undefined)?.volumeAttachment;
-    if (!va) return invalid(res, 'volumeAttachment', undefined, "'volumeAttachment' is a required property");
-    if (!isUuid(va.volumeId)) return invalid(res, 'volumeId', va.volumeId, `'${String(va.volumeId)}' is not a 'uuid'`);
-    const volumeId = va.volumeId;
+    const checked = checkAttach(req.body);
+    if (!checked.ok) return sendFault(res, 400, checked.message);
+    const volumeId = checked.value;
     const vols = this.options.volumes;
     if (vols && !vols.exists(s.projectId, volumeId))
       return sendFault(res, 404, `Volume ${volumeId} could not be found.`);

@@ -1,0 +1,52 @@
+/**
+ * A provider URL for a container or object. Each name is percent-encoded; a "/" inside an object name stays a
+ * "/" except where the next segment would be "." or "..": URL parsers (WHATWG, hence undici) collapse such dot
+ * segments, which would address another object (or another account). There the "/" is sent as "%2F" instead;
+ * Swift percent-decodes the whole path before splitting it, so it reads the very same name
+ * (swift/proxy/server.py get_controller). Checked against Swift 2.30: `c%2F..` names object ".." in "c".
+ */
+export function encodeSegment(name: string): string {
+  return encodeURIComponent(name);
+}
+
+function isDotSegment(s: string): boolean {
+  return s === '.' || s === '..';
+}
+
+/** Joins path segments, gluing any dot segment to its predecessor with an encoded "/". */
+function joinSafely(head: string, segments: readonly string[]): string {
+  let out = head;
+  for (const seg of segments) {
+    out += (isDotSegment(seg) ? '%2F' : '/') + encodeSegment(seg);
+  }
+  return out;
+}
+
+/** `base` is the provider's account URL (`.../v1/AUTH_<project>`, no trailing slash). */
+export function containerUrl(base: string, container: string, query = ''): string {
+  return joinSafely(base, [container]) + query;
+}
+
+export function objectUrl(base: string, container: string, object: string, query = ''): string {
+  return joinSafely(base, [container, ...object.split('/')]) + query;
+}
+
+/** `container/object` for headers like X-Copy-From and Destination (account-relative, encoded like a path). */
+export function containerObjectRef(container: string, object: string): string {
+  // Headers are not URLs: no dot-segment collapsing to avoid; Swift unquotes them before splitting.
+  return [container, ...object.split('/')].map(encodeSegment).join('/');
+}
+
+/** The account of a provider's storage URL: its last path segment (`AUTH_<project>`). */
+export function accountOf(base: string): string {
+  const path = new URL(base).pathname.replace(/\/+$/, '');
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** Query string built from ordered pairs, encoded like Python's urlencode(quote_via=quote). */
+export function buildQuery(pairs: ReadonlyArray<readonly [string, string | undefined]>): string {
+  const parts = pairs
+    .filter((p): p is readonly [string, string] => p[1] !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
