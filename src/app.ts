@@ -10,6 +10,8 @@ import { TokenValidator, type TokenCacheEntry } from './identity/token-validator
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { identityRoutes } from './services/identity/routes';
+import { objectStoreRoutes } from './services/object-store/routes';
+import { routedFronts } from './services/routed/fronts';
 import { memoryCache } from './state/cache';
 import { UpstreamClient } from './upstream/client';
 
@@ -82,6 +84,11 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
     }),
   );
   app.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));
+  app.use(objectStoreRoutes({ config, upstream, validator, sessions, metrics }));
+  const fronts = routedFronts({ config, upstream, validator, sessions });
+  app.use('/compute', fronts.compute);
+  app.use('/volume', fronts.volume);
+  app.use('/image', fronts.image);
   app.use((req, _res, next) => next(new ItemNotFound(`The resource could not be found: ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(logger));
 

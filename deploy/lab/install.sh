@@ -8,6 +8,7 @@ PACKAGES=(
   python3-openstackclient python3-swiftclient
   swift swift-proxy swift-account swift-container swift-object memcached python3-keystonemiddleware
   sqlite3 openssl curl
+  procps
 )
 
 log() { printf '[lab-install %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -20,7 +21,8 @@ fi
 # Wait for any apt/dpkg already running (e.g. an install started in the background).
 wait_apt() {
   local waited=0
-  while pgrep -x apt-get >/dev/null || pgrep -x apt >/dev/null || pgrep -x dpkg >/dev/null; do
+  # (/proc instead of pgrep: procps may not be installed yet)
+  while cat /proc/[0-9]*/comm 2>/dev/null | grep -qxE 'apt-get|apt|dpkg'; do
     [ "$waited" = 0 ] && log "waiting for a running apt-get/dpkg to finish"
     waited=1
     sleep 5
@@ -59,6 +61,7 @@ debconf-set-selections <<'EOF'
 keystone keystone/configure_db boolean false
 keystone keystone/create-admin-tenant boolean false
 keystone keystone/register-endpoint boolean false
+keystone keystone/setup-rabbit boolean false
 EOF
 
 apt-get update -q

@@ -50,7 +50,7 @@ die() {
 
 # proc_running PID: true when PID exists and is not a zombie.
 proc_running() {
-  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]
 }
 
 # wait_reaped PID SECONDS: after a daemon exits it stays a zombie until PID 1 reaps it (slowly in some

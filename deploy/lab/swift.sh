@@ -4,12 +4,15 @@
 #   deploy/lab/swift.sh up     [cluster...]   start (idempotent), register in Keystone, merge ocx.yaml + lab.json
 #   deploy/lab/swift.sh down   [cluster...]   stop the processes this script started (by PID file)
 #   deploy/lab/swift.sh status [cluster...]   state of each cluster (exit 0 only if all are healthy)
+#   deploy/lab/swift.sh flush  [cluster...]   run the object + container updaters once now (account counts exact)
+#   deploy/lab/swift.sh selftest [cluster...] swift CLI smoke test (home as demo, bu-keystone as admin, tempauth)
 #   deploy/lab/swift.sh clean  [cluster...]   down, then delete data, rings and configs
 #
 # Clusters: home (Keystone :5001, proxy :8081), bu-keystone (Keystone :5002, proxy :8082),
 #           lab-tempauth (tempauth test:tester/testing, proxy :8083).
 # Environment: OCX_LAB_DIR (default /var/lib/ocx-lab), OCX_SWIFT_DATA_DIR (default /dev/shm/ocx-lab),
 #              OCX_SWIFT_WAIT (seconds to wait for health, default 60),
+#              OCX_SWIFT_UPDATER_INTERVAL (seconds between object/container-updater sweeps, default 5),
 #              OCX_SWIFT_SKIP_KEYSTONE=1 (do not touch the Keystones).
 set -euo pipefail
 
@@ -21,6 +24,7 @@ CONF_ROOT=$LAB_DIR/swift
 LOG_DIR=$LAB_DIR/logs
 RUN_DIR=$LAB_DIR/run
 WAIT_SECS=${OCX_SWIFT_WAIT:-60}
+UPDATER_INTERVAL=${OCX_SWIFT_UPDATER_INTERVAL:-5}
 PY=/usr/bin/python3 # Debian's interpreter: the python3 first on PATH may be another one without swift
 RUN_USER=$(id -un)
 
@@ -31,7 +35,8 @@ CLUSTERS=(
   "lab-tempauth tempauth 8083 6032 6031 6030 11213 -"
 )
 # start order; stop goes in reverse
-SERVICES=(memcached account container object container-updater object-updater proxy)
+# updater = Swift's object-updater + container-updater run_once in one loop process (see lab_swift.py updater)
+SERVICES=(memcached account container object updater proxy)
 
 log() { printf '[swift] %s\n' "$*"; }
 die() { printf '[swift] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -67,16 +72,14 @@ svc_cmd() {
       printf '%s\n' /usr/bin/memcached -l 127.0.0.1 -p "$C_MC" -U 0 -m 64 -c 1024 -t 1 "${u[@]}" ;;
     account | container | object | proxy)
       printf '%s\n' "/usr/bin/swift-$1-server" "$C_CONF/$1-server.conf" -v ;;
-    container-updater) printf '%s\n' /usr/bin/swift-container-updater "$C_CONF/container-server.conf" -v ;;
-    object-updater) printf '%s\n' /usr/bin/swift-object-updater "$C_CONF/object-server.conf" -v ;;
+    updater) printf '%s\n' "$PY" "$HELPER" updater "$C_CONF" "$UPDATER_INTERVAL" ;;
   esac
 }
 # substring of /proc/PID/cmdline (NULs as spaces) that identifies service $1 of the current cluster
 svc_marker() {
   case $1 in
     memcached) echo "memcached -l 127.0.0.1 -p $C_MC " ;;
-    container-updater) echo "swift-container-updater $C_CONF/container-server.conf" ;;
-    object-updater) echo "swift-object-updater $C_CONF/object-server.conf" ;;
+    updater) echo "lab_swift.py updater $C_CONF " ;;
     *) echo "swift-$1-server $C_CONF/$1-server.conf" ;;
   esac
 }
@@ -94,7 +97,7 @@ svc_pid() {
   [[ -s $f ]] || return 1
   pid=$(<"$f")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   [[ "$cmd " == *"$(svc_marker "$1")"* ]] || return 1
   echo "$pid"
 }
@@ -118,6 +121,7 @@ svc_start() {
   pidf=$(pidfile "$C_NAME" "$svc")
   logf=$(logfile "$C_NAME" "$svc")
   rm -f "$pidf"
+  local -a cmd
   mapfile -t cmd < <(svc_cmd "$svc")
   printf '==== %s start: %s\n' "$(date -Is)" "${cmd[*]}" >>"$logf"
   # sh writes its own PID, then execs the service: the PID file is right whether or not setsid forks.
@@ -136,6 +140,25 @@ svc_signal_stop() {
     rm -f "$(pidfile "$C_NAME" "$1")"
   fi
 }
+# PID files of the current cluster for services no longer in SERVICES (older versions of this script)
+svc_signal_stop_strays() {
+  local f svc pid cmd
+  for f in "$RUN_DIR/swift-$C_NAME"-*.pid; do
+    [[ -e $f ]] || continue
+    svc=${f#"$RUN_DIR/swift-$C_NAME-"}
+    svc=${svc%.pid}
+    [[ " ${SERVICES[*]} " == *" $svc "* ]] && continue
+    pid=$(<"$f")
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" || true)
+    if [[ $pid =~ ^[0-9]+$ && $cmd == *"$C_CONF/"* ]]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      STOPPING+=("$pid $f")
+    else
+      rm -f "$f"
+    fi
+  done
+}
+
 wait_stopped() {
   local deadline=$((SECONDS + 10)) entry pid f alive
   while :; do
@@ -221,8 +244,9 @@ EOF
 use = egg:swift#container
 
 [container-updater]
-# pushes container object/byte counts into the account listing
-interval = 10
+# pushes container object/byte counts into the account listing; swift.sh runs it (run_once) every
+# OCX_SWIFT_UPDATER_INTERVAL s in its "updater" process rather than as the stock daemon
+interval = 30
 concurrency = 1
 account_suppression_time = 5
 
@@ -243,8 +267,9 @@ EOF
 use = egg:swift#object
 
 [object-updater]
-# retries container updates the object server could not make at once (async pendings)
-interval = 10
+# retries container updates the object server could not make at once (async pendings; rare here);
+# run like the container-updater above
+interval = 30
 concurrency = 1
 
 [object-replicator]
@@ -447,13 +472,14 @@ cmd_up() {
       "$PY" "$HELPER" rings "$C_CONF" "$C_ACCOUNT" "$C_CONTAINER" "$C_OBJECT" | sed "s/^/[swift] $name: /"
     fi
     # Swift processes started from other configs or rings than the current ones are restarted (not memcached)
-    hash=$(cat "$C_CONF"/*.conf "$C_CONF"/*.ring.gz | md5sum | cut -d' ' -f1)
+    hash=$({ cat "$C_CONF"/*.conf "$C_CONF"/*.ring.gz "$HELPER"; echo "$UPDATER_INTERVAL"; } | md5sum | cut -d' ' -f1)
     stamp=$RUN_DIR/swift-$name.config-md5
     old=$(cat "$stamp" 2>/dev/null || true)
     if [[ $old != "$hash" ]]; then
       for svc in "${SERVICES[@]}"; do
         [[ $svc == memcached ]] || svc_signal_stop "$svc"
       done
+      svc_signal_stop_strays
       if ((${#STOPPING[@]})); then log "$name: configuration changed, restarting its Swift processes"; fi
       wait_stopped
       echo "$hash" >"$stamp"
@@ -493,6 +519,7 @@ cmd_down() {
   for name in "${SELECTED[@]}"; do
     use "$name"
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do svc_signal_stop "${SERVICES[i]}"; done
+    svc_signal_stop_strays
   done
   local n=${#STOPPING[@]}
   wait_stopped
@@ -500,20 +527,97 @@ cmd_down() {
 }
 
 cmd_status() {
-  local name svc pid all_ok=1 ok line port h
+  local name svc pid all_ok=1 up down line h state
   for name in "${SELECTED[@]}"; do
     use "$name"
-    ok=1 line=""
+    up=0 down=0 line=""
     for svc in "${SERVICES[@]}"; do
-      if pid=$(svc_pid "$svc"); then line+=" $svc=$pid"; else line+=" $svc=DOWN"; ok=0; fi
+      if pid=$(svc_pid "$svc"); then line+=" $svc=$pid"; up=$((up + 1)); else line+=" $svc=DOWN"; down=$((down + 1)); fi
     done
-    port=$C_PROXY
-    if http_ok "http://127.0.0.1:$port/healthcheck" && http_ok "http://127.0.0.1:$port/info"; then h="healthy"; else h="proxy not answering"; ok=0; fi
-    if ((ok)); then h="UP ($h)"; else h="DOWN/DEGRADED ($h)"; all_ok=0; fi
-    printf '%-13s %-22s proxy http://127.0.0.1:%s auth=%s\n' "$name" "$h" "$port" "$C_AUTH"
+    if http_ok "http://127.0.0.1:$C_PROXY/healthcheck" && http_ok "http://127.0.0.1:$C_PROXY/info"; then
+      h="proxy healthy"
+    else
+      h="proxy not answering"; down=$((down + 1))
+    fi
+    if ((down == 0)); then state=UP; elif ((up == 0)); then state=DOWN; else state=DEGRADED; fi
+    [[ $state == UP ]] || all_ok=0
+    printf '%-13s %-8s http://127.0.0.1:%s (%s, auth %s)\n' "$name" "$state" "$C_PROXY" "$h" "$C_AUTH"
     printf '              %s\n' "$line"
   done
   ((all_ok)) || return 3
+}
+
+# Account HEAD/GET counts lag until the container-updater runs; this runs the updaters once, now.
+cmd_flush() {
+  local name pids=() rc=0 p
+  for name in "${SELECTED[@]}"; do
+    use "$name"
+    svc_pid proxy >/dev/null || die "$name is not running"
+    (
+      env -u PYTHONPATH -u PYTHONHOME /usr/bin/swift-object-updater "$C_CONF/object-server.conf" once >/dev/null 2>&1 9>&-
+      env -u PYTHONPATH -u PYTHONHOME /usr/bin/swift-container-updater "$C_CONF/container-server.conf" once >/dev/null 2>&1 9>&-
+    ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "an updater failed"
+  log "flushed container/object updates (${SELECTED[*]})"
+}
+
+# Smoke test with the swift CLI: stat, upload (plain, SLO, DLO), list, download, account counts, delete.
+selftest_cluster() { # NAME, then the swift CLI auth options
+  local name=$1 tmp c=ocx-selftest-$$ out
+  shift
+  tmp=$(mktemp -d)
+  local -a sw=(env -u PYTHONPATH /usr/bin/swift "$@")
+  head -c 2500000 /dev/urandom >"$tmp/big.bin"
+  echo "hello $name" >"$tmp/small.txt"
+  (
+    set -e
+    cd "$tmp"
+    "${sw[@]}" stat >/dev/null
+    "${sw[@]}" upload "$c" small.txt >/dev/null
+    "${sw[@]}" upload --use-slo --segment-size 1000000 "$c" big.bin --object-name slo.bin >/dev/null
+    "${sw[@]}" upload --segment-size 1000000 "$c" big.bin --object-name dlo.bin >/dev/null
+    out=$("${sw[@]}" list "$c")
+    [[ $out == $'dlo.bin\nslo.bin\nsmall.txt' ]] || { echo "unexpected listing: $out"; exit 1; }
+    "${sw[@]}" stat "$c" slo.bin | grep -q 'X-Static-Large-Object: True'
+    "${sw[@]}" stat "$c" dlo.bin | grep -q "Manifest: ${c}_segments/"
+    "${sw[@]}" download "$c" slo.bin -o slo.out >/dev/null && cmp -s slo.out big.bin
+    "${sw[@]}" download "$c" dlo.bin -o dlo.out >/dev/null && cmp -s dlo.out big.bin
+    "${sw[@]}" download "$c" small.txt -o small.out >/dev/null && cmp -s small.out small.txt
+    # account counts arrive through the updater (<= OCX_SWIFT_UPDATER_INTERVAL s)
+    local i
+    for ((i = 0; i < 30; i++)); do
+      [[ $("${sw[@]}" list --lh | awk -v c="$c" '$NF==c{print $1}') == 3 ]] && break
+      sleep 0.5
+    done
+    ((i < 30)) || { echo "account listing never showed 3 objects in $c"; exit 1; }
+    "${sw[@]}" delete "$c" >/dev/null
+    "${sw[@]}" delete "${c}_segments" >/dev/null 2>&1 || true
+    ! "${sw[@]}" list | grep -q "^$c"
+  ) >"$tmp/log" 2>&1 && { log "selftest $name: OK"; rm -rf "$tmp"; return 0; }
+  log "selftest $name: FAILED"
+  sed 's/^/    /' "$tmp/log" >&2
+  rm -rf "$tmp"
+  return 1
+}
+
+cmd_selftest() {
+  local name rc=0 pids=() p
+  for name in "${SELECTED[@]}"; do # in parallel: each swift CLI run costs ~0.7 s of start-up
+    use "$name"
+    case $name in
+      lab-tempauth) selftest_cluster "$name" -A "http://127.0.0.1:$C_PROXY/auth/v1.0" -U test:tester -K testing & ;;
+      home) selftest_cluster "$name" --auth-version 3 --os-auth-url "$C_KEYSTONE/v3" --os-username demo \
+        --os-password demo-secret --os-project-name demo --os-user-domain-name Default --os-project-domain-name Default & ;;
+      *) selftest_cluster "$name" --auth-version 3 --os-auth-url "$C_KEYSTONE/v3" --os-username admin \
+        --os-password admin-secret --os-project-name admin --os-user-domain-name Default --os-project-domain-name Default & ;;
+    esac
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  return $rc
 }
 
 cmd_clean() {
@@ -546,9 +650,11 @@ main() {
     up) cmd_up ;;
     down | stop) cmd_down ;;
     status) cmd_status ;;
+    flush) cmd_flush ;;
+    selftest) cmd_selftest ;;
     clean) cmd_clean ;;
     *)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 2
       ;;
   esac

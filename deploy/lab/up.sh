@@ -112,7 +112,7 @@ wait
 wait_http "$HOME_URL/v3" 200 60 || die "home Keystone not answering at $HOME_URL/v3" "$LOGS/apache-error.log" "$LOGS/keystone-home.log"
 wait_http "$PROV_URL/v3" 200 60 || die "$SP_ID Keystone not answering at $PROV_URL/v3" "$LOGS/apache-error.log" "$LOGS/keystone-$SP_ID.log"
 
-step "keystone: provisioning (skipped when already done)"
+step "keystone: provisioning (only when the databases are new)"
 "$LAB_SCRIPTS/keystone.sh" provision
 
 # ---------------------------------------------------------------- lab.json, ocx.yaml, clouds.yaml

@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { keystoneOptions, seedIdentity } from './demo-identity';
 import type { ProviderAddress } from './demo-identity';
+import { seedServices } from './demo-seed';
+import { FakeCompute } from './fake-compute';
+import { FakeImage } from './fake-image';
 import { FakeKeystone } from './fake-keystone';
+import { FakeObjectStore } from './fake-object-store';
+import { FakeVolume } from './fake-volume';
 import { SimServer } from './sim-server';
 
 export interface DemoCloudOptions {
@@ -25,6 +30,10 @@ export interface DemoProvider {
   /** Project ids at this provider by name (home: demo, other, admin; SPs: demo, shared, admin). */
   projects: Record<string, string>;
   keystone: FakeKeystone;
+  compute: FakeCompute;
+  volume: FakeVolume;
+  image: FakeImage;
+  objectStore: FakeObjectStore;
 }
 
 /** Plain object in the YAML shape of docs/configuration.md. */
@@ -46,10 +55,36 @@ export interface DemoCloud {
 
 export const DEFAULT_PROVIDERS = ['home', 'bu-keystone'];
 
-function mountProvider(server: SimServer, keystone: FakeKeystone): void {
-  server.app.use('/identity', keystone.router);
+type Services = Omit<DemoProvider, 'name' | 'baseUrl' | 'projects'>;
+
+/** Builds one provider's fakes; Nova checks images with Glance and attaches volumes through Cinder. */
+function createServices(base: string, keystone: FakeKeystone): Services {
+  const auth = keystone;
+  const volume = new FakeVolume({ baseUrl: `${base}/volume`, auth });
+  const image = new FakeImage({ baseUrl: `${base}/image`, auth });
+  const compute = new FakeCompute({
+    baseUrl: `${base}/compute`,
+    auth,
+    images: { visible: (id, projectId) => image.visible(id, projectId) },
+    volumes: {
+      exists: (projectId, id) => volume.volumes.get(id)?.projectId === projectId,
+      attach: (projectId, volumeId, serverId) => volume.attachLegacy(projectId, volumeId, serverId),
+    },
+  });
+  const objectStore = new FakeObjectStore({ baseUrl: `${base}/object-store`, auth });
+  return { keystone, compute, volume, image, objectStore };
+}
+
+function mountProvider(server: SimServer, s: Services): void {
+  server.app.use('/identity', s.keystone.router);
+  server.app.use('/compute', s.compute.router);
+  server.app.use('/volume', s.volume.router);
+  server.app.use('/image', s.image.router);
+  server.app.use('/object-store', s.objectStore.router);
+  // Swift clients derive /info from the storage URL's host alone.
+  server.app.get('/info', s.objectStore.infoHandler);
   // Shibboleth's handler sits at the server root (Apache maps /Shibboleth.sso before any WSGI app).
-  server.app.use(keystone.shibbolethRouter);
+  server.app.use(s.keystone.shibbolethRouter);
 }
 
 export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoCloud> {
@@ -68,8 +103,12 @@ export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoC
     const server = servers[i] as SimServer;
     const keystone = new FakeKeystone(keystoneOptions(addresses, me, signingKey, opts.tokenLifetimeSec));
     const projects = seedIdentity(keystone.store, i === 0);
-    mountProvider(server, keystone);
-    providers[me.name] = { name: me.name, baseUrl: me.base, projects, keystone };
+    const services = createServices(me.base, keystone);
+    mountProvider(server, services);
+    const owner = [...keystone.store.users.values()].find((u) => u.name === (i === 0 ? 'demo' : 'admin'));
+    const seed = { name: me.name, index: i, count: names.length, isHome: i === 0, projects, ownerId: owner?.id ?? '' };
+    seedServices({ ...seed, ...services });
+    providers[me.name] = { name: me.name, baseUrl: me.base, projects, ...services };
   });
 
   const port = opts.listenPort ?? 0;

@@ -16,6 +16,7 @@ import type { ServerRec } from './compute-render';
 import { CLIENT_SORT_KEYS, SORT_FIELDS, checkAttach, checkServerCreate, nameFilter } from './compute-requests';
 import {
   allQuery,
+  bodyErrors,
   bump,
   firstQuery,
   newUuid,
@@ -36,8 +37,8 @@ export interface FakeComputeOptions {
   auth: TokenLookup;
   zone?: string;
   clock?: () => number;
-  /** Image existence check (Nova asks Glance); absent = every UUID is an image. */
-  images?: { exists(id: string): boolean };
+  /** Image visibility check (Nova asks Glance); absent = every UUID is an image. */
+  images?: { visible(id: string, projectId: string): boolean };
   /** Volume lookups for attach (Nova asks Cinder). */
   volumes?: {
     exists(projectId: string, id: string): boolean;
@@ -107,6 +108,7 @@ export class FakeCompute {
       res.json(renderLimits([...this.servers.values()].filter((s) => s.projectId === projectOf(res))));
     });
     r.use((_req: Request, res: Response) => sendFault(res, 404, 'The resource could not be found.'));
+    r.use(bodyErrors(sendFault));
   }
 
   get zone(): string {
@@ -133,6 +135,11 @@ export class FakeCompute {
     };
     this.servers.set(rec.id, rec);
     return rec;
+  }
+
+  private imageCheck(projectId: string): ((id: string) => boolean) | undefined {
+    const images = this.options.images;
+    return images ? (id) => images.visible(id, projectId) : undefined;
   }
 
   private find(req: Request, res: Response): ServerRec | undefined {
@@ -172,7 +179,7 @@ export class FakeCompute {
   }
 
   private create(req: Request, res: Response): void {
-    const checked = checkServerCreate(req.body, this.zone, this.options.images?.exists.bind(this.options.images));
+    const checked = checkServerCreate(req.body, this.zone, this.imageCheck(projectOf(res)));
     if (!checked.ok) return sendFault(res, 400, checked.message);
     const c = checked.value;
     const rec = this.add(projectOf(res), userOf(res), c.name, c.imageId, c.flavorId, c.zone, this.now());

@@ -22,11 +22,16 @@ export function bump(stats: Stats, key: string, by = 1): void {
   stats[key] = (stats[key] ?? 0) + by;
 }
 
-/** Parses JSON bodies (Nova, Cinder, Keystone...) and keeps every other body as a Buffer (Swift, Glance data, SAML). */
+/** Parses JSON bodies (Nova, Cinder, Keystone...) and keeps every other body as a Buffer (Glance data, SAML). */
 export function parseBodies(): RequestHandler[] {
   const json = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
-  const raw = express.raw({ limit: '256mb', type: () => true });
+  const raw = rawBodies();
   return [json, (req, res, next) => (req.body === undefined ? raw(req, res, next) : next())];
+}
+
+/** Every body as a Buffer, whatever its Content-Type (Swift objects must keep their exact bytes). */
+export function rawBodies(): RequestHandler {
+  return express.raw({ limit: '256mb', type: () => true });
 }
 
 /** Appends one entry per request to `list`; mount after parseBodies(). */
@@ -152,4 +157,14 @@ export function projectOf(res: Response): string {
 
 export function userOf(res: Response): string {
   return (res.locals.token as TokenInfo | undefined)?.userId ?? '';
+}
+
+/** Express error middleware: an unparsable JSON body becomes the service's 400, anything else its 500. */
+export function bodyErrors(render: (res: Response, status: number, message: string) => void) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const status = (err as { status?: number }).status;
+    if (status === 400) return render(res, 400, 'Malformed request body');
+    if (status === 413) return render(res, 413, 'Request is too large.');
+    render(res, 500, 'The server has either erred or is incapable of performing the requested operation.');
+  };
 }

@@ -89,12 +89,13 @@ export class ProviderUnavailable extends OcxError {
   }
 }
 
+/** A provider that does not answer in time is, to the client, unavailable: 503 as DESIGN.md "Errors" asks. */
 export class UpstreamTimeout extends OcxError {
   constructor(
     readonly provider: string,
     options?: { cause?: unknown },
   ) {
-    super(504, 'gatewayTimeout', `Provider ${provider} did not answer in time.`, options);
+    super(503, 'serviceUnavailable', `Provider ${provider} did not answer in time.`, options);
   }
 }
 

@@ -12,6 +12,12 @@
       service swift (object-store), endpoints public/internal/admin SWIFT_PROXY_URL/v1/AUTH_%(project_id)s
       in RegionOne. Exit 3 if KEYSTONE_URL/v3 does not answer 200 within OCX_SWIFT_KEYSTONE_WAIT s (15).
 
+  lab_swift.py updater SWIFT_DIR INTERVAL
+      Run Swift's object-updater and then container-updater (their run_once, i.e. Swift's own code) over the
+      cluster in SWIFT_DIR every INTERVAL seconds, forever, in this one process. The stock daemons fork a child
+      per sweep that re-applies eventlet monkey patching (gc.collect over a copy-on-write heap): ~1 s CPU per
+      sweep each, ~20 % of a core for three clusters at 15 s. This loop patches once and costs ~nothing idle.
+
   lab_swift.py merge OCX_YAML LAB_JSON
       Merge this lab's Swift settings into the proxy config and lab.json (creating minimal files if absent).
 """
@@ -179,6 +185,39 @@ def cmd_keystone(keystone_url, swift_url):
     return 0
 
 
+# ---------------------------------------------------------------- updater loop
+def cmd_updater(swift_dir, interval):
+    from swift.common.utils import eventlet_monkey_patch, get_logger, readconf
+    eventlet_monkey_patch()  # once; Swift's run_once calls it again, which is then a no-op
+    import traceback
+    from swift.container.updater import ContainerUpdater
+    from swift.obj.updater import ObjectUpdater
+
+    interval = float(interval)
+    cconf = readconf(os.path.join(swift_dir, 'container-server.conf'), 'container-updater')
+    oconf = readconf(os.path.join(swift_dir, 'object-server.conf'), 'object-updater')
+    for c in (cconf, oconf):
+        c['log_level'] = 'WARNING'  # the per-sweep INFO lines would fill the log; warnings and errors still show
+    name = cconf.get('log_name', 'swift')
+    get_logger(cconf, name, log_to_console=True)  # console handler -> stderr -> the log file swift.sh opened
+    cu, ou = ContainerUpdater(cconf), ObjectUpdater(oconf)
+    print('%s: updater loop every %ss (object-updater, then container-updater)' % (name, interval),
+          file=sys.stderr, flush=True)
+    while True:
+        t0 = time.time()
+        for label, u in (('object-updater', ou), ('container-updater', cu)):
+            try:
+                u.run_once()
+            except Exception:
+                print('%s: %s sweep failed:\n%s' % (name, label, traceback.format_exc()), file=sys.stderr, flush=True)
+        done = ou.stats.successes + ou.stats.failures + cu.successes + cu.failures
+        if done:
+            print('%s %s: sweep %.2fs: object updates %d ok %d failed; container->account %d ok %d failed' % (
+                time.strftime('%Y-%m-%dT%H:%M:%S'), name, time.time() - t0, ou.stats.successes,
+                ou.stats.failures, cu.successes, cu.failures), file=sys.stderr, flush=True)
+        time.sleep(max(0.5, interval - (time.time() - t0)))
+
+
 # ---------------------------------------------------------------- merge ocx.yaml / lab.json
 def cmd_merge(ocx_yaml, lab_json):
     import yaml
@@ -250,6 +289,8 @@ def main(argv):
             return cmd_rings(*args) or 0
         if cmd == 'keystone' and len(args) == 2:
             return cmd_keystone(*args)
+        if cmd == 'updater' and len(args) == 2:
+            return cmd_updater(*args)
         if cmd == 'merge' and len(args) == 2:
             return cmd_merge(*args)
     except RuntimeError as e:

@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import { contextOf } from '../../http/context';
+import { resourceRef } from '../routed/explicit-provider';
+import { Front, hasBody } from '../routed/front';
+import type { FrontDeps } from '../routed/front-deps';
+import type { ListingCursors } from '../routed/listing-cursors';
+import { MergedListings } from '../routed/merged-listing';
+import { splitPath } from '../routed/path-segments';
+import { placeCreate } from '../routed/placement';
+import { serveVersions } from '../routed/version-documents';
+import { IMAGE_PROBE, IMAGES, imageIds } from './image-listings';
+import { rewriteImageCreate, rewriteImagePatch } from './rewrite-request';
+
+/**
+ * The proxy's Glance at /image (issue 5 §2): merged `GET /v2/images` with Glance's `next` links, creates placed,
+ * calls about one image routed to where it lives, image data streamed both ways (never buffered); anything else
+ * (schemas, info, tasks) at home unless targeted.
+ */
+export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
+  const front = new Front(deps, 'image', imageIds);
+  const listings = new MergedListings(front, cursors);
+  const router = Router();
+
+  router.get(['/', '/versions'], (req, res) =>
+    serveVersions(front, req, res, (ep) => `${ep.root}${req.path === '/' ? '/' : '/versions'}`, false),
+  );
+
+  router.use(async (req: Request, res: Response) => {
+    const segments = splitPath(req.path);
+    const isImages = segments[0] === 'v2' && segments[1] === 'images';
+    if (isImages && segments.length === 2 && req.method === 'GET') return listings.serve(req, res, IMAGES, '/v2/images');
+    if (isImages && segments.length === 2 && req.method === 'POST') return createImage(req, res);
+    const ctx = contextOf(res.locals);
+    const caller = await front.caller(req);
+    if (isImages && segments.length > 2) {
+      const ref = resourceRef(segments[2] as string, front.known, front.targeted(req));
+      const rest = segments.slice(3);
+      // Image data is relayed as the provider sends it, content encoding included.
+      const keepEncoding = rest[0] === 'file';
+      const call = { segments: ['v2', 'images', ref.id, ...rest], keepEncoding, ...(await body(req)) };
+      return front.forwardRouted(req, res, ctx, caller, { probe: IMAGE_PROBE, ...ref }, call);
+    }
+    const provider = front.targeted(req) ?? front.home;
+    await front.forwardTo(req, res, ctx, caller, provider, { segments, ...(await body(req)) });
+  });
+
+  /** JSON bodies are read (bounded) and rewritten; image data streams through untouched. */
+  async function body(req: Request): Promise<{ json?: unknown; stream?: boolean; rewriteBody?: typeof rewriteImagePatch }> {
+    if (!hasBody(req)) return {};
+    if (!/json/i.test(String(req.headers['content-type'] ?? ''))) return { stream: true };
+    const json = await front.json(req);
+    return req.method === 'PATCH' ? { json, rewriteBody: rewriteImagePatch } : { json };
+  }
+
+  /** POST /v2/images: placed by name@provider, X-OCX-Provider, policy (Glance has no availability zones). */
+  async function createImage(req: Request, res: Response): Promise<void> {
+    const ctx = contextOf(res.locals);
+    const caller = await front.caller(req);
+    const rewrite = rewriteImageCreate(await front.json(req), front.known);
+    const placement = placeCreate({
+      nameProvider: rewrite.nameProvider,
+      headerProvider: front.targeted(req),
+      policy: deps.config.placement.policy,
+      home: front.home,
+      known: front.known,
+    });
+    await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['v2', 'images'], json: rewrite.body });
+  }
+
+  return router;
+}

@@ -1,0 +1,40 @@
+import { targetedProvider } from '../../location/provider-header';
+import { accountStats } from './account-stats';
+import { listAccount } from './account-listing';
+import { bulkDelete } from './bulk-delete';
+import { rewriteRequestHeaders } from './request-headers';
+import { forwardableHeaders } from './swift-client';
+import { queryParam, relayFrom, type SwiftCall } from './swift-call';
+import { accountOf } from './upstream-url';
+
+/**
+ * The one account over all providers: GET lists every container of every provider, HEAD sums the counters,
+ * POST (metadata) and anything else goes to home, or to the provider X-OCX-Provider names.
+ */
+export async function accountRequest(call: SwiftCall): Promise<void> {
+  const method = call.req.method;
+  const targeted = targetedProvider(call.req.headers['x-ocx-provider'], call.client.names);
+  if ((method === 'POST' || method === 'DELETE') && queryParam(call, 'bulk-delete') !== undefined) {
+    return bulkDelete(call);
+  }
+  if (!targeted && method === 'GET') return listAccount(call);
+  if (!targeted && method === 'HEAD') return accountStats(call);
+  await forwardAccount(call, targeted ?? call.client.home);
+}
+
+async function forwardAccount(call: SwiftCall, provider: string): Promise<void> {
+  const headers = rewriteRequestHeaders(forwardableHeaders(call.req.headers), {
+    provider,
+    providers: call.client.names,
+    proxyAccount: call.account,
+    providerAccount: accountOf(await call.client.baseUrl(provider)),
+  });
+  const hasBody = Number(call.req.headers['content-length'] ?? 0) > 0 || call.req.headers['transfer-encoding'] !== undefined;
+  const up = await call.client.send(provider, {
+    method: call.req.method,
+    query: call.query,
+    headers,
+    body: hasBody ? call.req : undefined,
+  });
+  await relayFrom(call, provider, up);
+}

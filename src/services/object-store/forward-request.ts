@@ -1,0 +1,31 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { rewriteRequestHeaders } from './request-headers';
+import { forwardableHeaders, type SwiftOp } from './swift-client';
+import { relayFrom, type SwiftCall } from './swift-call';
+import { accountOf } from './upstream-url';
+
+/** The client's container or object request for one provider: its headers made right there, its body streamed (never buffered). */
+export async function requestOp(call: SwiftCall, provider: string, container: string, object?: string): Promise<SwiftOp> {
+  const headers = rewriteRequestHeaders(forwardableHeaders(call.req.headers), {
+    provider,
+    providers: call.client.names,
+    proxyAccount: call.account,
+    providerAccount: accountOf(await call.client.baseUrl(provider)),
+  });
+  return { method: call.req.method, container, object, query: call.query, headers };
+}
+
+export async function forwardRequest(call: SwiftCall, provider: string, container: string, object?: string): Promise<void> {
+  const op = await requestOp(call, provider, container, object);
+  const streamed = hasBody(call.req.headers);
+  const up = await call.client.send(provider, {
+    ...op,
+    body: streamed ? call.req : undefined,
+    replayable: !streamed,
+  });
+  await relayFrom(call, provider, up);
+}
+
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}

@@ -1,0 +1,134 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Config, ProviderConfig } from '../../config/types';
+import type { RequestContext } from '../../http/context';
+import { serviceBaseUrl } from '../../identity/endpoints';
+import type { Caller, ProviderSessions } from '../../identity/provider-sessions';
+import type { Metrics } from '../../observability/metrics';
+import type { TokenValidator } from '../../identity/token-validator';
+import type { UpstreamClient, UpstreamResponse } from '../../upstream/client';
+import { upstreamRequestHeaders, type HeaderBag } from '../../upstream/headers';
+import { callWithSession } from '../provider-call';
+import { containerUrl, objectUrl } from './upstream-url';
+
+/** What the object-store front needs, built once at boot. */
+export interface SwiftDeps {
+  config: Config;
+  upstream: UpstreamClient;
+  validator: TokenValidator;
+  sessions: ProviderSessions;
+  metrics?: Metrics;
+  /** Told every provider account URL a session yields (the /info service derives its URLs from them). */
+  learnBase?: (provider: string, base: string) => void;
+}
+
+/** One call to one provider's Swift, relative to the caller's account there. */
+export interface SwiftOp {
+  method: string;
+  container?: string;
+  object?: string;
+  /** `?a=b...` or ''. */
+  query?: string;
+  headers?: HeaderBag;
+  body?: Readable | Buffer | string;
+  /** A streamed body cannot be replayed after a 401 re-exchange. */
+  replayable?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * SECURITY: credentials the client meant for the proxy (its home token, under any of Swift's names) never go to
+ * a provider; each provider gets its own session token instead.
+ */
+const CLIENT_CREDENTIALS = ['x-storage-token', 'x-service-token', 'authorization', 'cookie', 'x-auth-user', 'x-auth-key'];
+
+/** Client request headers fit to forward to a provider (hop-by-hop, proxy-only and credential headers removed). */
+export function forwardableHeaders(incoming: IncomingHttpHeaders): HeaderBag {
+  const out = upstreamRequestHeaders(incoming);
+  for (const h of CLIENT_CREDENTIALS) delete out[h];
+  if (incoming['content-length'] !== undefined) out['content-length'] = String(incoming['content-length']);
+  return out;
+}
+
+/** The per-request view of every provider's Swift for one caller. */
+export class SwiftClient {
+  private readonly bases = new Map<string, Promise<string>>();
+  readonly providers: readonly ProviderConfig[];
+
+  constructor(
+    readonly deps: SwiftDeps,
+    readonly caller: Caller,
+    readonly ctx: RequestContext,
+  ) {
+    this.providers = deps.config.providers;
+  }
+
+  get names(): string[] {
+    return this.providers.map((p) => p.name);
+  }
+
+  get home(): string {
+    return this.deps.config.home;
+  }
+
+  provider(name: string): ProviderConfig {
+    const p = this.providers.find((x) => x.name === name);
+    if (!p) throw new Error(`unknown provider ${name}`);
+    return p;
+  }
+
+  /** The caller's account URL at a provider (`.../v1/AUTH_<provider project>`). */
+  baseUrl(name: string): Promise<string> {
+    let b = this.bases.get(name);
+    if (!b) {
+      b = this.deps.sessions.get(this.caller, name).then((s) => {
+        const base = serviceBaseUrl(this.provider(name), s, 'object-store');
+        this.deps.learnBase?.(name, base);
+        return base;
+      });
+      b.catch(() => this.bases.delete(name));
+      this.bases.set(name, b);
+    }
+    return b;
+  }
+
+  async send(provider: string, op: SwiftOp): Promise<UpstreamResponse> {
+    const { response } = await callWithSession(
+      this.deps,
+      this.caller,
+      provider,
+      async (session) => {
+        const base = serviceBaseUrl(this.provider(provider), session, 'object-store');
+        this.bases.set(provider, Promise.resolve(base));
+        this.deps.learnBase?.(provider, base);
+        return this.deps.upstream.send({
+          provider,
+          service: 'object-store',
+          method: op.method,
+          url: urlFor(base, op),
+          headers: {
+            ...op.headers,
+            'x-auth-token': session.token,
+            'x-openstack-request-id': this.ctx.requestId,
+          },
+          body: op.body,
+          signal: op.signal ?? this.ctx.signal,
+        });
+      },
+      op.replayable ?? op.body === undefined,
+    );
+    return response;
+  }
+}
+
+function urlFor(base: string, op: SwiftOp): string {
+  const q = op.query ?? '';
+  if (op.container === undefined) return base + q;
+  if (op.object === undefined) return containerUrl(base, op.container, q);
+  return objectUrl(base, op.container, op.object, q);
+}
+
+/** Drains a response whose body is not needed, so its connection goes back to the pool. */
+export function discard(res: UpstreamResponse): void {
+  res.body.resume();
+}

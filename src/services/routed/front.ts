@@ -1,0 +1,156 @@
+import type { Request, Response } from 'express';
+import { readBody, parseJsonBody } from '../../http/body';
+import type { RequestContext } from '../../http/context';
+import { authenticate } from '../../identity/caller';
+import type { Caller } from '../../identity/provider-sessions';
+import { targetedProvider } from '../../location/provider-header';
+import type { HeaderBag } from '../../upstream/headers';
+import { relayResponse } from '../forward';
+import { FrontClient, type ProviderReply } from './front-client';
+import type { FrontDeps, FrontService } from './front-deps';
+import type { SeenId } from './learn-locations';
+import { ResourceLocator, type Located, type Probe } from './locate-resource';
+import { joinPath, rawQuery, translateSegments } from './path-segments';
+import { towardsClient, towardsProvider, translateProjectIds, type ProjectPair } from './project-ids';
+import type { ServiceEndpoint } from './service-endpoint';
+
+/** One call relayed to one provider. */
+export interface RelayCall {
+  /** Path segments after the versioned base, `@provider` already removed. */
+  segments: readonly string[];
+  /** Query string with its `?` (default: the client's). */
+  query?: string;
+  method?: string;
+  /** A parsed JSON body: project ids translated (or `rewriteBody`) and re-serialized per provider. */
+  json?: unknown;
+  rewriteBody?: (doc: unknown, pair: ProjectPair | undefined) => unknown;
+  /** Pipe the client's body through untouched (image data). */
+  stream?: boolean;
+  /** Keep the provider's content encoding (bodies relayed without rewriting). */
+  keepEncoding?: boolean;
+  /** Base URL override (default: the endpoint's versioned base). */
+  base?: (ep: ServiceEndpoint) => string;
+  headers?: HeaderBag;
+}
+
+/**
+ * What the Nova, Cinder and Glance fronts share: authentication, targeting, body reading, and relaying one call
+ * to one provider with project ids translated both ways and every provider URL rewritten to the proxy's.
+ */
+export class Front {
+  readonly client: FrontClient;
+  readonly locator: ResourceLocator;
+
+  constructor(
+    readonly deps: FrontDeps,
+    readonly service: FrontService,
+    private readonly learn: (doc: unknown, segments: readonly string[]) => SeenId[],
+  ) {
+    this.client = new FrontClient(deps, service);
+    this.locator = new ResourceLocator(this.client, deps.locations);
+  }
+
+  get home(): string {
+    return this.client.home;
+  }
+
+  get known(): string[] {
+    return this.client.known;
+  }
+
+  caller(req: Request): Promise<Caller> {
+    return authenticate(req.headers, this.deps.validator);
+  }
+
+  /** `X-OCX-Provider` (400 naming the known providers when unknown). */
+  targeted(req: Request): string | undefined {
+    return targetedProvider(req.headers['x-ocx-provider'], this.known);
+  }
+
+  /** The client's JSON body (bounded; malformed JSON is a 400), or undefined when it sent none. */
+  async json(req: Request): Promise<unknown> {
+    if (!hasBody(req)) return undefined;
+    const raw = await readBody(req, this.deps.config.limits.jsonBodyBytes);
+    return raw.length ? parseJsonBody(raw) : undefined;
+  }
+
+  async send(req: Request, ctx: RequestContext, caller: Caller, provider: string, call: RelayCall): Promise<ProviderReply> {
+    return this.client.send(
+      req,
+      ctx,
+      caller,
+      provider,
+      (ep) => {
+        const pair = towardsProvider(ep.homeProjectId, ep.providerProjectId);
+        const segments = translateSegments(call.segments, ep.homeProjectId, ep.providerProjectId);
+        const rewrite = call.rewriteBody ?? translateProjectIds;
+        return {
+          method: call.method ?? req.method,
+          url: (call.base ?? ((e: ServiceEndpoint) => e.base))(ep) + joinPath(segments) + (call.query ?? rawQuery(req.originalUrl)),
+          body: call.json === undefined ? undefined : JSON.stringify(rewrite(call.json, pair)),
+          keepEncoding: call.keepEncoding,
+          headers: call.headers,
+        };
+      },
+      { stream: call.stream },
+    );
+  }
+
+  /** Write a provider's answer: URLs and project ids rewritten, resource locations learned. */
+  async relay(res: Response, ctx: RequestContext, caller: Caller, reply: ProviderReply, call: RelayCall, method: string): Promise<void> {
+    const ep = reply.endpoint;
+    const pair = towardsClient(ep.homeProjectId, ep.providerProjectId);
+    await relayResponse(
+      res,
+      ctx,
+      reply.response,
+      {
+        provider: ep.provider,
+        mappings: ep.mappings,
+        rewriteJson: (doc) => {
+          const out = translateProjectIds(doc, pair);
+          if (reply.response.status < 300) this.remember(caller, out, call.segments, ep.provider);
+          return out;
+        },
+      },
+      method,
+    );
+  }
+
+  remember(caller: Caller, doc: unknown, segments: readonly string[], provider: string): void {
+    for (const seen of this.learn(doc, segments)) this.locator.remember(caller, seen.kind, seen.id, provider);
+  }
+
+  /** Send and relay to a provider chosen by the route (home, targeted, placed). */
+  async forwardTo(req: Request, res: Response, ctx: RequestContext, caller: Caller, provider: string, call: RelayCall): Promise<void> {
+    const reply = await this.send(req, ctx, caller, provider, call);
+    await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
+  }
+
+  /**
+   * A call about one resource, at the provider where it lives. A location taken from the cache that the provider
+   * denies (404) is forgotten and looked up afresh once, when the call can be replayed.
+   */
+  async forwardRouted(
+    req: Request,
+    res: Response,
+    ctx: RequestContext,
+    caller: Caller,
+    target: { probe: Probe; id: string; explicit?: string },
+    call: RelayCall,
+  ): Promise<void> {
+    const located: Located = await this.locator.locate(req, ctx, caller, target.probe, target.id, target.explicit);
+    let reply = await this.send(req, ctx, caller, located.provider, call);
+    if (reply.response.status === 404 && located.via === 'cache' && !call.stream) {
+      reply.response.body.resume();
+      this.locator.forget(caller, target.probe.kind, target.id);
+      const provider = await this.locator.broadcast(req, ctx, caller, target.probe, target.id);
+      reply = await this.send(req, ctx, caller, provider, call);
+    }
+    await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
+  }
+}
+
+export function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}

@@ -1,0 +1,58 @@
+import type { Request, Response } from 'express';
+import { rewriteUrlsDeep } from '../../catalog/links';
+import { ProviderUnavailable } from '../../errors/errors';
+import { fanOut } from '../../fanout/fan-out';
+import { contextOf } from '../../http/context';
+import type { Front } from './front';
+import { mergeVersionDocuments } from './merge-versions';
+import type { ServiceEndpoint } from './service-endpoint';
+
+interface VersionAnswer {
+  status: number;
+  doc: unknown;
+}
+
+/**
+ * A version document (`/compute/`, `/volume/v3/`, `/image/versions`…) from the providers, links at the proxy.
+ * `narrow`: microversion ranges narrowed to what every provider offers (merge-versions.ts); otherwise the home
+ * provider's (or the targeted one's) document alone.
+ */
+export async function serveVersions(
+  front: Front,
+  req: Request,
+  res: Response,
+  path: (ep: ServiceEndpoint) => string,
+  narrow: boolean,
+): Promise<void> {
+  const ctx = contextOf(res.locals);
+  const caller = await front.caller(req);
+  const targeted = front.targeted(req);
+  const providers = targeted ? [targeted] : narrow ? front.client.providers : [front.home];
+  const result = await fanOut(
+    providers,
+    async (provider, signal): Promise<VersionAnswer> => {
+      const { response, endpoint } = await front.client.send(
+        req,
+        ctx,
+        caller,
+        provider,
+        (ep) => ({ method: 'GET', url: path(ep), clientHeaders: false }),
+        { signal },
+      );
+      if (response.status >= 400) {
+        response.body.resume();
+        throw new ProviderUnavailable(provider, `answered HTTP ${response.status} for its version document`);
+      }
+      return { status: response.status, doc: rewriteUrlsDeep(await response.json(), endpoint.mappings) };
+    },
+    { signal: ctx.signal, deadline: ctx.deadline },
+  );
+  const base = result.ok.find((r) => r.provider === (targeted ?? front.home)) ?? result.ok[0];
+  if (!base) throw result.failed[0]?.error ?? new ProviderUnavailable(front.home);
+  const others = result.ok.filter((r) => r !== base).map((r) => r.value.doc);
+  if (providers.length === 1) {
+    res.setHeader('X-OCX-Provider', base.provider);
+    ctx.provider = base.provider;
+  }
+  res.status(base.value.status).json(narrow ? mergeVersionDocuments(base.value.doc, others) : base.value.doc);
+}

@@ -1,0 +1,29 @@
+// Shared by the compute, volume and image integration tests: the demo cloud behind the real proxy wiring, and a
+// password login through the proxy's Keystone.
+import request from 'supertest';
+import type { RecordedRequest } from '../../src/demo/sim-http';
+import { passwordAuth, startHarness, type Harness } from '../support/harness';
+
+export { startHarness, type Harness };
+
+export interface Login {
+  token: string;
+  /** The home project id (what the client sees everywhere). */
+  projectId: string;
+}
+
+export async function login(h: Harness, user = 'demo', password = 'demo-secret', project = 'demo'): Promise<Login> {
+  const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth(user, password, project));
+  if (res.status !== 201) throw new Error(`login ${user}: HTTP ${res.status} ${res.text}`);
+  return { token: res.headers['x-subject-token'] as string, projectId: res.body.token.project.id as string };
+}
+
+/** Requests a fake received after `from` (an index into its `requests`), matching method and path. */
+export function received(list: RecordedRequest[], from: number, method: string, path: RegExp): RecordedRequest[] {
+  return list.slice(from).filter((r) => r.method === method && path.test(r.path));
+}
+
+export function tokenOf(r: RecordedRequest | undefined): string | undefined {
+  const t = r?.headers['x-auth-token'];
+  return Array.isArray(t) ? t[0] : t;
+}
