@@ -24,9 +24,10 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Lifts surrogates above U+FFFF so that code unit order becomes code point order. */
+/** Moves surrogates (D800-DFFF) above E000-FFFF, so that code unit order becomes code point order. */
 function codeUnitRank(unit: number): number {
-  return unit >= SURROGATE_MIN && unit <= SURROGATE_MAX ? unit + 0x2000 : unit;
+  if (unit < SURROGATE_MIN) return unit;
+  return unit <= SURROGATE_MAX ? unit + 0x2000 : unit - 0x800;
 }
 
 /**
