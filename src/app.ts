@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { readFileSync } from 'node:fs';
 import { compileCatalog, loadCatalogTemplate } from './catalog/template';
 import type { Config } from './config/types';
 import { ItemNotFound } from './errors/errors';
@@ -34,7 +35,10 @@ export interface Proxy {
 export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metrics } = {}): Proxy {
   const logger = opts.logger ?? createLogger(config.log.level);
   const metrics = opts.metrics ?? createMetrics();
-  const upstream = new UpstreamClient(config.timeouts, metrics);
+  const upstream = new UpstreamClient(config.timeouts, metrics, {
+    ca: config.upstreamTls.caFile ? readFileSync(config.upstreamTls.caFile, 'utf8') : undefined,
+    verify: config.upstreamTls.verify,
+  });
   const home = config.providers.find((p) => p.name === config.home);
   if (!home?.keystoneUrl) throw new Error('home provider without keystone_url (config validation should prevent this)');
   const validator = new TokenValidator(
@@ -57,6 +61,8 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Behind a load balancer: believe X-Forwarded-* only from the hops the operator names (req.ip in logs).
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContext({ logger, metrics, requestTimeoutMs: config.timeouts.requestMs }));
   app.use(
     healthRoutes({

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { ConfigError, compileConfig, loadConfigFile } from './config/load';
@@ -36,7 +38,12 @@ async function main(): Promise<void> {
   }
   const { config, stopDemo } = loaded;
   const proxy = buildApp(config);
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024 }, proxy.app);
+  const server: Server = config.tls
+    ? createHttpsServer(
+        { maxHeaderSize: 16 * 1024, cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) },
+        proxy.app,
+      )
+    : createServer({ maxHeaderSize: 16 * 1024 }, proxy.app);
   server.keepAliveTimeout = 65_000;
   server.listen(config.listen.port, config.listen.host, () => {
     const { port } = server.address() as AddressInfo;

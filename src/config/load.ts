@@ -97,6 +97,12 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string): Config 
     timeouts: { connectMs: c.timeouts.connect, responseMs: c.timeouts.response, requestMs: c.timeouts.request },
     limits: { jsonBodyBytes: c.limits.json_body },
     log: c.log,
+    tls: c.tls && { cert: path.resolve(baseDir, c.tls.cert), key: path.resolve(baseDir, c.tls.key) },
+    upstreamTls: {
+      caFile: c.upstream_tls.ca_file && path.resolve(baseDir, c.upstream_tls.ca_file),
+      verify: c.upstream_tls.verify,
+    },
+    trustProxy: c.trust_proxy,
   };
 }
 

@@ -102,6 +102,15 @@ export const configSchema = z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()
       .default({}),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    upstream_tls: z
+      .object({ ca_file: z.string().min(1).optional(), verify: z.boolean().default(true) })
+      .strict()
+      .default({}),
+    trust_proxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
   })
   .strict()
   .superRefine((c, ctx) => {

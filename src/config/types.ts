@@ -44,4 +44,10 @@ export interface Config {
   timeouts: { connectMs: number; responseMs: number; requestMs: number };
   limits: { jsonBodyBytes: number };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  /** Serve HTTPS with these PEM files (paths resolved against the config file's directory). */
+  tls?: { cert: string; key: string };
+  /** Verification of providers' TLS certificates: an extra CA bundle; verify=false only for labs. */
+  upstreamTls: { caFile?: string; verify: boolean };
+  /** express "trust proxy": which X-Forwarded-* hops to believe (false: none). */
+  trustProxy: boolean | number | string;
 }

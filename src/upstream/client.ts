@@ -38,6 +38,7 @@ export class UpstreamClient {
   constructor(
     private readonly timeouts: Config['timeouts'],
     private readonly metrics?: Metrics,
+    private readonly tls: { ca?: string; verify: boolean } = { verify: true },
   ) {}
 
   breaker(provider: string): Breaker {
@@ -53,7 +54,8 @@ export class UpstreamClient {
     let a = this.agents.get(provider);
     if (!a) {
       a = new Agent({
-        connect: { timeout: this.timeouts.connectMs },
+        // `ca` replaces Node's default roots: an operator's bundle for providers with a private CA (config upstream_tls).
+        connect: { timeout: this.timeouts.connectMs, ca: this.tls.ca, rejectUnauthorized: this.tls.verify },
         headersTimeout: this.timeouts.responseMs,
         bodyTimeout: this.timeouts.responseMs,
         keepAliveTimeout: 4_000,
