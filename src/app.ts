@@ -15,6 +15,7 @@ import { objectStoreRoutes } from './services/object-store/routes';
 import { routedFronts } from './services/routed/fronts';
 import { memoryCache } from './state/cache';
 import { UpstreamClient } from './upstream/client';
+import { readinessCheck } from './upstream/readiness';
 
 export interface AppDeps {
   config: Config;
@@ -67,26 +68,7 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
   app.use(
     healthRoutes({
       metrics,
-      readiness: async () => {
-        try {
-          const res = await upstream.send({
-            provider: home.name,
-            service: 'identity',
-            method: 'GET',
-            url: `${home.keystoneUrl}/v3`,
-            headers: { accept: 'application/json' },
-            signal: AbortSignal.timeout(Math.min(config.timeouts.responseMs, 5_000)),
-          });
-          res.body.resume();
-          const ok = res.status < 500;
-          return { ready: ok, detail: { home: { name: home.name, reachable: ok, status: res.status } } };
-        } catch (err) {
-          return {
-            ready: false,
-            detail: { home: { name: home.name, reachable: false, error: (err as Error).message } },
-          };
-        }
-      },
+      readiness: readinessCheck(config, upstream),
     }),
   );
   app.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));

@@ -203,6 +203,7 @@ describe('request ids and observability', () => {
     const ready = await request(h.server).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.home.reachable).toBe(true);
+    expect(ready.body.providers).toEqual({ home: { breaker: 'closed' }, 'bu-keystone': { breaker: 'closed' } });
   });
 
   it('/metrics counts requests by service and status class', async () => {
