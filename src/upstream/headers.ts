@@ -34,8 +34,19 @@ export function stripHopByHop(headers: IncomingHttpHeaders | HeaderBag): HeaderB
   return out;
 }
 
-/** Headers a client sends that must not reach a provider as-is: they are replaced per provider. */
-const CLIENT_ONLY = ['host', 'x-auth-token', 'x-subject-token', 'x-ocx-provider', 'content-length', 'expect'];
+/**
+ * Headers a client sends that must not reach a provider as-is: they are replaced per provider. Accept-Encoding is
+ * dropped because JSON answers are rewritten (links, catalogs) and must arrive uncompressed.
+ */
+const CLIENT_ONLY = [
+  'host',
+  'x-auth-token',
+  'x-subject-token',
+  'x-ocx-provider',
+  'content-length',
+  'expect',
+  'accept-encoding',
+];
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders): HeaderBag {
   const out = stripHopByHop(incoming);
