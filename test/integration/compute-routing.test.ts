@@ -20,7 +20,11 @@ afterAll(() => h.close());
 const get = (path: string, headers: Record<string, string> = {}) =>
   request(h.server).get(path).set('x-auth-token', me.token).set(headers);
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(h.server).post(path).set('x-auth-token', me.token).set(headers).send(body as object);
+  request(h.server)
+    .post(path)
+    .set('x-auth-token', me.token)
+    .set(headers)
+    .send(body as object);
 
 function imageAt(provider: string, name: string): string {
   const img = [...h.demo.providers[provider]!.image.images.values()].find((i) => i.name === name);
@@ -34,9 +38,11 @@ function serverAt(provider: string, name: string): string {
 }
 
 describe('volume attach with VOL@provider', () => {
-  it('reaches the home Nova without the suffix, and Nova\'s Cinder lookups then go to that provider', async () => {
+  it("reaches the home Nova without the suffix, and Nova's Cinder lookups then go to that provider", async () => {
     const server = serverAt('home', 'attach-target');
-    const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [{ name: 'v', size: 1, createdAt: Date.now() }])[0]!.id;
+    const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [
+      { name: 'v', size: 1, createdAt: Date.now() },
+    ])[0]!.id;
     const from = home().compute.requests.length;
     const res = await post(`/compute/v2.1/servers/${server}/os-volume_attachments`, {
       volumeAttachment: { volumeId: `${vol}@bu-keystone` },
@@ -70,10 +76,12 @@ describe('volume attach with VOL@provider', () => {
 });
 
 describe('server create', () => {
-  it('imageRef IMG@bu-keystone boots at home with the bare id; Nova\'s image download then goes to bu-keystone', async () => {
+  it("imageRef IMG@bu-keystone boots at home with the bare id; Nova's image download then goes to bu-keystone", async () => {
     const img = imageAt('bu-keystone', 'bu-keystone-snapshot');
     const from = home().compute.requests.length;
-    await post('/compute/v2.1/servers', { server: { name: 'from-bu', imageRef: `${img}@bu-keystone`, flavorRef: '1' } });
+    await post('/compute/v2.1/servers', {
+      server: { name: 'from-bu', imageRef: `${img}@bu-keystone`, flavorRef: '1' },
+    });
     const [seen] = received(home().compute.requests, from, 'POST', /\/servers$/);
     expect((seen?.body as { server: { imageRef: string } }).server.imageRef).toBe(img);
     const hi = home().image.requests.length;
@@ -84,17 +92,23 @@ describe('server create', () => {
   });
 
   it('block_device_mapping_v2 uuids lose their suffix', async () => {
-    const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [{ name: 'boot', size: 1, createdAt: 1 }])[0]!.id;
+    const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [{ name: 'boot', size: 1, createdAt: 1 }])[0]!
+      .id;
     const from = home().compute.requests.length;
     await post('/compute/v2.1/servers', {
       server: {
         name: 'bfv',
         flavorRef: '1',
-        block_device_mapping_v2: [{ uuid: `${vol}@bu-keystone`, source_type: 'volume', destination_type: 'volume', boot_index: 0 }],
+        block_device_mapping_v2: [
+          { uuid: `${vol}@bu-keystone`, source_type: 'volume', destination_type: 'volume', boot_index: 0 },
+        ],
       },
     });
     const [seen] = received(home().compute.requests, from, 'POST', /\/servers$/);
-    expect((seen?.body as { server: { block_device_mapping_v2: { uuid: string }[] } }).server.block_device_mapping_v2[0]?.uuid).toBe(vol);
+    expect(
+      (seen?.body as { server: { block_device_mapping_v2: { uuid: string }[] } }).server.block_device_mapping_v2[0]
+        ?.uuid,
+    ).toBe(vol);
   });
 
   it('availability_zone=bu-keystone creates the server at bu-keystone in its default zone; the list shows both', async () => {
@@ -108,7 +122,8 @@ describe('server create', () => {
     const [seen] = received(bu().compute.requests, from, 'POST', /\/servers$/);
     expect((seen?.body as { server: Record<string, unknown> }).server).not.toHaveProperty('availability_zone');
     expect(tokenOf(seen)).not.toBe(me.token);
-    for (const l of res.body.server.links as { href: string }[]) expect(l.href.startsWith(`${h.url}/compute/`)).toBe(true);
+    for (const l of res.body.server.links as { href: string }[])
+      expect(l.href.startsWith(`${h.url}/compute/`)).toBe(true);
     expect(res.headers['location']).toBe(`${h.url}/compute/v2.1/servers/${res.body.server.id}`);
     const list = await get('/compute/v2.1/servers');
     const names = (list.body.servers as Server[]).map((s) => s.name);
@@ -166,7 +181,9 @@ describe('everything else', () => {
     const hc = home().compute.requests.length;
     const bc = bu().compute.requests.length;
     expect((await get('/compute/v2.1/flavors')).headers['x-ocx-provider']).toBe('home');
-    expect((await get('/compute/v2.1/flavors', { 'x-ocx-provider': 'bu-keystone' })).headers['x-ocx-provider']).toBe('bu-keystone');
+    expect((await get('/compute/v2.1/flavors', { 'x-ocx-provider': 'bu-keystone' })).headers['x-ocx-provider']).toBe(
+      'bu-keystone',
+    );
     expect(received(home().compute.requests, hc, 'GET', /\/flavors$/)).toHaveLength(1);
     expect(received(bu().compute.requests, bc, 'GET', /\/flavors$/)).toHaveLength(1);
   });
@@ -176,6 +193,12 @@ describe('everything else', () => {
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain(`${h.url}/compute/v2.1/`);
     expect(JSON.stringify(res.body)).not.toContain(home().baseUrl);
+  });
+
+  it("all_tenants is refused to a non-admin with Nova's 403", async () => {
+    const res = await get('/compute/v2.1/servers/detail?all_tenants=1');
+    expect(res.status).toBe(403);
+    expect(res.body.forbidden.code).toBe(403);
   });
 
   it('no token is a 401', async () => {

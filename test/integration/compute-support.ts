@@ -13,7 +13,9 @@ export interface Login {
 }
 
 export async function login(h: Harness, user = 'demo', password = 'demo-secret', project = 'demo'): Promise<Login> {
-  const res = await request(h.server).post('/identity/v3/auth/tokens').send(passwordAuth(user, password, project));
+  const res = await request(h.server)
+    .post('/identity/v3/auth/tokens')
+    .send(passwordAuth(user, password, project));
   if (res.status !== 201) throw new Error(`login ${user}: HTTP ${res.status} ${res.text}`);
   return { token: res.headers['x-subject-token'] as string, projectId: res.body.token.project.id as string };
 }

@@ -108,7 +108,7 @@ describe('routed image calls', () => {
     expect(home().image.images.has(created.body.id)).toBe(false);
   });
 
-  it('an image found nowhere is a 404 in Glance\'s plain-text format', async () => {
+  it("an image found nowhere is a 404 in Glance's plain-text format", async () => {
     const res = await get('/image/v2/images/5a1c8f3e-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
@@ -130,7 +130,7 @@ describe('routed image calls', () => {
     expect(res.status).toBe(400);
   });
 
-  it('the version document is the home Glance\'s, at the proxy', async () => {
+  it("the version document is the home Glance's, at the proxy", async () => {
     const res = await get('/image/versions');
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain(`${h.url}/image/v2/`);

@@ -68,10 +68,38 @@ function cinderOrder(vols: Vol[], keys: [keyof Vol, 'asc' | 'desc'][]): string[]
 }
 
 describe.each([
-  ['', [['created_at', 'desc'], ['id', 'desc']]],
-  ['sort=name:asc', [['name', 'asc'], ['created_at', 'asc'], ['id', 'asc']]],
-  ['sort=size:desc,name:asc', [['size', 'desc'], ['name', 'asc'], ['created_at', 'desc'], ['id', 'desc']]],
-  ['sort_key=size&sort_dir=asc', [['size', 'asc'], ['created_at', 'asc'], ['id', 'asc']]],
+  [
+    '',
+    [
+      ['created_at', 'desc'],
+      ['id', 'desc'],
+    ],
+  ],
+  [
+    'sort=name:asc',
+    [
+      ['name', 'asc'],
+      ['created_at', 'asc'],
+      ['id', 'asc'],
+    ],
+  ],
+  [
+    'sort=size:desc,name:asc',
+    [
+      ['size', 'desc'],
+      ['name', 'asc'],
+      ['created_at', 'desc'],
+      ['id', 'desc'],
+    ],
+  ],
+  [
+    'sort_key=size&sort_dir=asc',
+    [
+      ['size', 'asc'],
+      ['created_at', 'asc'],
+      ['id', 'asc'],
+    ],
+  ],
 ] as const)('sorted by "%s"', (sort, keys) => {
   let big: Vol[];
   beforeAll(async () => {

@@ -20,7 +20,11 @@ const v3 = () => `/volume/v3/${me.projectId}`;
 const get = (path: string, headers: Record<string, string> = {}) =>
   request(h.server).get(path).set('x-auth-token', me.token).set(headers);
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(h.server).post(path).set('x-auth-token', me.token).set(headers).send(body as object);
+  request(h.server)
+    .post(path)
+    .set('x-auth-token', me.token)
+    .set(headers)
+    .send(body as object);
 
 function volumeAt(provider: 'home' | 'bu-keystone', name: string): string {
   const p = h.demo.providers[provider]!;
@@ -30,7 +34,9 @@ function volumeAt(provider: 'home' | 'bu-keystone', name: string): string {
 describe('volume create placement', () => {
   it('availability_zone=bu-keystone creates at bu-keystone, in its default zone, with its token and project', async () => {
     const from = bu().volume.requests.length;
-    const res = await post(`${v3()}/volumes`, { volume: { size: 1, name: 'az-placed', availability_zone: 'bu-keystone' } });
+    const res = await post(`${v3()}/volumes`, {
+      volume: { size: 1, name: 'az-placed', availability_zone: 'bu-keystone' },
+    });
     expect(res.status).toBe(202);
     expect(res.headers['x-ocx-provider']).toBe('bu-keystone');
     expect(res.body.volume.name).toBe('az-placed');
@@ -58,7 +64,9 @@ describe('volume create placement', () => {
   });
 
   it('the created volume is then found without any broadcast (remembered from the create)', async () => {
-    const res = await post(`${v3()}/volumes`, { volume: { size: 1, name: 'remembered', availability_zone: 'bu-keystone' } });
+    const res = await post(`${v3()}/volumes`, {
+      volume: { size: 1, name: 'remembered', availability_zone: 'bu-keystone' },
+    });
     const id = res.body.volume.id as string;
     const hm = home().volume.requests.length;
     const show = await get(`${v3()}/volumes/${id}`);
@@ -138,6 +146,29 @@ describe('routed volume calls', () => {
     expect((await get(`${v3()}/volumes/${id}@bu-keystone`)).status).toBe(200);
   });
 
+  it('a remembered location the provider denies is forgotten and looked up afresh', async () => {
+    const id = volumeAt('bu-keystone', 'misnamed');
+    // A client named the wrong provider in a Nova call: the proxy remembered home.
+    const server = home().compute.seed(me.projectId, 'u', [{ name: 's', createdAt: 1 }])[0]!.id;
+    await post(`/compute/v2.1/servers/${server}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: `${id}@home` },
+    });
+    const res = await get(`${v3()}/volumes/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-ocx-provider']).toBe('bu-keystone');
+  });
+
+  it('a snapshot is made where its volume is; a volume from it goes there too', async () => {
+    const vol = volumeAt('bu-keystone', 'to-snap');
+    const snap = await post(`${v3()}/snapshots`, { snapshot: { volume_id: vol, name: 'snap-1' } });
+    expect(snap.status).toBe(202);
+    expect(snap.headers['x-ocx-provider']).toBe('bu-keystone');
+    const from = bu().volume.requests.length;
+    const res = await post(`${v3()}/volumes`, { volume: { size: 1, snapshot_id: snap.body.snapshot.id } });
+    expect(res.headers['x-ocx-provider']).toBe('bu-keystone');
+    expect(received(bu().volume.requests, from, 'POST', /\/volumes$/)).toHaveLength(1);
+  });
+
   it('a path that climbs out of the service is refused', async () => {
     const res = await get(`${v3()}/volumes/%2E%2E/%2E%2E`);
     expect(res.status).toBe(400);
@@ -154,12 +185,21 @@ describe('the Cinder calls a home Nova makes for an attach', () => {
     const headers = { ...mv, 'x-service-token': 'home-service-token' };
     const show = await get(`${v3()}/volumes/${id}@bu-keystone`, headers);
     expect(show.status).toBe(200);
-    const created = await post(`${v3()}/attachments`, { attachment: { volume_uuid: id, instance_uuid: 'server-1' } }, headers);
+    const created = await post(
+      `${v3()}/attachments`,
+      { attachment: { volume_uuid: id, instance_uuid: 'server-1' } },
+      headers,
+    );
     expect(created.status).toBe(200);
     expect(created.headers['x-ocx-provider']).toBe('bu-keystone');
     const att = created.body.attachment.id as string;
     const connector = { attachment: { connector: { host: 'compute-1', initiator: 'iqn.x' } } };
-    await request(h.server).put(`${v3()}/attachments/${att}`).set('x-auth-token', me.token).set(mv).send(connector).expect(200);
+    await request(h.server)
+      .put(`${v3()}/attachments/${att}`)
+      .set('x-auth-token', me.token)
+      .set(mv)
+      .send(connector)
+      .expect(200);
     await post(`${v3()}/attachments/${att}/action`, { 'os-complete': null }, mv).expect(204);
     expect(bu().volume.volumes.get(id)?.status).toBe('in-use');
     const seen = bu().volume.requests.slice(from);

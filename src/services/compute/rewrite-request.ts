@@ -1,5 +1,13 @@
 import type { ResourceKind } from '../../location/location-cache';
-import { isObject, stripName, stripRef, takeZone, withoutKey, type JsonObject, type ResourceRef } from '../routed/at-provider-refs';
+import {
+  isObject,
+  stripName,
+  stripRef,
+  takeZone,
+  withoutKey,
+  type JsonObject,
+  type ResourceRef,
+} from '../routed/at-provider-refs';
 
 /**
  * Nova request bodies naming resources with `@provider` (issue 5: Nova's schemas reject "@" in `volumeId`,
@@ -42,10 +50,16 @@ export function rewriteServerCreate(doc: unknown, known: readonly string[]): Ser
   const named = stripName(doc['server'], known);
   let server: JsonObject = stripRef(named.obj, 'imageRef', 'image', known, refs);
   if ('block_device_mapping_v2' in server) {
-    server = { ...server, block_device_mapping_v2: mapArray(server['block_device_mapping_v2'], (b) => rewriteBdmV2(b, known, refs)) };
+    server = {
+      ...server,
+      block_device_mapping_v2: mapArray(server['block_device_mapping_v2'], (b) => rewriteBdmV2(b, known, refs)),
+    };
   }
   if ('block_device_mapping' in server) {
-    server = { ...server, block_device_mapping: mapArray(server['block_device_mapping'], (b) => rewriteBdmV1(b, known, refs)) };
+    server = {
+      ...server,
+      block_device_mapping: mapArray(server['block_device_mapping'], (b) => rewriteBdmV1(b, known, refs)),
+    };
   }
   return {
     body: { ...doc, server },
@@ -65,7 +79,10 @@ export function dropServerZone(doc: unknown): unknown {
 export function rewriteVolumeAttachment(doc: unknown, known: readonly string[]): BodyRewrite {
   const refs: ResourceRef[] = [];
   if (!isObject(doc) || !isObject(doc['volumeAttachment'])) return { body: doc, refs };
-  return { body: { ...doc, volumeAttachment: stripRef(doc['volumeAttachment'], 'volumeId', 'volume', known, refs) }, refs };
+  return {
+    body: { ...doc, volumeAttachment: stripRef(doc['volumeAttachment'], 'volumeId', 'volume', known, refs) },
+    refs,
+  };
 }
 
 /** `POST /servers/{id}/action`: `rebuild.imageRef`. */

@@ -75,7 +75,14 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
       r.refs.forEach((x) => front.locator.remember(caller, x.kind, x.id, x.provider));
       json = r.body;
     }
-    await front.forwardRouted(req, res, ctx, caller, { probe: SERVER_PROBE, ...ref }, { segments: ['servers', ref.id, ...rest], json });
+    await front.forwardRouted(
+      req,
+      res,
+      ctx,
+      caller,
+      { probe: SERVER_PROBE, ...ref },
+      { segments: ['servers', ref.id, ...rest], json },
+    );
   }
 
   return router;

@@ -7,6 +7,7 @@ export const IMAGE_PROBE: Probe = {
   kind: 'image',
   label: 'Image',
   url: (ep, id) => `${ep.base}/v2/images/${encodeURIComponent(id)}`,
+  notFound: (id) => `No image found with ID ${id}`,
 };
 
 export const IMAGES: ListingSpec = {

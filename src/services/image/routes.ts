@@ -28,7 +28,8 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   router.use(async (req: Request, res: Response) => {
     const segments = splitPath(req.path);
     const isImages = segments[0] === 'v2' && segments[1] === 'images';
-    if (isImages && segments.length === 2 && req.method === 'GET') return listings.serve(req, res, IMAGES, '/v2/images');
+    if (isImages && segments.length === 2 && req.method === 'GET')
+      return listings.serve(req, res, IMAGES, '/v2/images');
     if (isImages && segments.length === 2 && req.method === 'POST') return createImage(req, res);
     const ctx = contextOf(res.locals);
     const caller = await front.caller(req);
@@ -45,7 +46,9 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   });
 
   /** JSON bodies are read (bounded) and rewritten; image data streams through untouched. */
-  async function body(req: Request): Promise<{ json?: unknown; stream?: boolean; rewriteBody?: typeof rewriteImagePatch }> {
+  async function body(
+    req: Request,
+  ): Promise<{ json?: unknown; stream?: boolean; rewriteBody?: typeof rewriteImagePatch }> {
     if (!hasBody(req)) return {};
     if (!/json/i.test(String(req.headers['content-type'] ?? ''))) return { stream: true };
     const json = await front.json(req);
@@ -64,7 +67,10 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
       home: front.home,
       known: front.known,
     });
-    await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['v2', 'images'], json: rewrite.body });
+    await front.forwardTo(req, res, ctx, caller, placement.provider, {
+      segments: ['v2', 'images'],
+      json: rewrite.body,
+    });
   }
 
   return router;

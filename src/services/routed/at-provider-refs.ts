@@ -56,6 +56,5 @@ export function takeZone(obj: JsonObject, key = 'availability_zone'): string | u
 }
 
 export function withoutKey(obj: JsonObject, key: string): JsonObject {
-  const { [key]: _dropped, ...rest } = obj;
-  return rest;
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key));
 }

@@ -60,7 +60,8 @@ export class FrontClient {
     try {
       url = serviceBaseUrl(provider, session, this.service);
     } catch (err) {
-      if (err instanceof ProviderUnavailable) throw new ServiceAbsent(provider.name, `offers no ${this.service} service`);
+      if (err instanceof ProviderUnavailable)
+        throw new ServiceAbsent(provider.name, `offers no ${this.service} service`);
       throw err;
     }
     return serviceEndpoint({
@@ -71,11 +72,6 @@ export class FrontClient {
       providerProjectId: session.projectId,
       homeProjectId: session.homeProjectId,
     });
-  }
-
-  async endpoint(caller: Caller, provider: string): Promise<{ session: ProviderSession; endpoint: ServiceEndpoint }> {
-    const session = await this.deps.sessions.get(caller, provider);
-    return { session, endpoint: this.endpointFor(session) };
   }
 
   async send(
@@ -118,7 +114,8 @@ export class FrontClient {
     r: ProviderRequest,
     stream: boolean,
   ): HeaderBag {
-    const out: HeaderBag = r.clientHeaders === false ? { accept: 'application/json' } : upstreamRequestHeaders(req.headers);
+    const out: HeaderBag =
+      r.clientHeaders === false ? { accept: 'application/json' } : upstreamRequestHeaders(req.headers);
     if (!r.keepEncoding) delete out['accept-encoding'];
     if (r.body !== undefined) out['content-length'] = String(Buffer.byteLength(r.body));
     else if (stream && req.headers['content-length']) out['content-length'] = req.headers['content-length'];

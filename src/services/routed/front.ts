@@ -74,7 +74,13 @@ export class Front {
     return raw.length ? parseJsonBody(raw) : undefined;
   }
 
-  async send(req: Request, ctx: RequestContext, caller: Caller, provider: string, call: RelayCall): Promise<ProviderReply> {
+  async send(
+    req: Request,
+    ctx: RequestContext,
+    caller: Caller,
+    provider: string,
+    call: RelayCall,
+  ): Promise<ProviderReply> {
     return this.client.send(
       req,
       ctx,
@@ -86,7 +92,10 @@ export class Front {
         const rewrite = call.rewriteBody ?? translateProjectIds;
         return {
           method: call.method ?? req.method,
-          url: (call.base ?? ((e: ServiceEndpoint) => e.base))(ep) + joinPath(segments) + (call.query ?? rawQuery(req.originalUrl)),
+          url:
+            (call.base ?? ((e: ServiceEndpoint) => e.base))(ep) +
+            joinPath(segments) +
+            (call.query ?? rawQuery(req.originalUrl)),
           body: call.json === undefined ? undefined : JSON.stringify(rewrite(call.json, pair)),
           keepEncoding: call.keepEncoding,
           headers: call.headers,
@@ -97,7 +106,14 @@ export class Front {
   }
 
   /** Write a provider's answer: URLs and project ids rewritten, resource locations learned. */
-  async relay(res: Response, ctx: RequestContext, caller: Caller, reply: ProviderReply, call: RelayCall, method: string): Promise<void> {
+  async relay(
+    res: Response,
+    ctx: RequestContext,
+    caller: Caller,
+    reply: ProviderReply,
+    call: RelayCall,
+    method: string,
+  ): Promise<void> {
     const ep = reply.endpoint;
     const pair = towardsClient(ep.homeProjectId, ep.providerProjectId);
     await relayResponse(
@@ -122,7 +138,14 @@ export class Front {
   }
 
   /** Send and relay to a provider chosen by the route (home, targeted, placed). */
-  async forwardTo(req: Request, res: Response, ctx: RequestContext, caller: Caller, provider: string, call: RelayCall): Promise<void> {
+  async forwardTo(
+    req: Request,
+    res: Response,
+    ctx: RequestContext,
+    caller: Caller,
+    provider: string,
+    call: RelayCall,
+  ): Promise<void> {
     const reply = await this.send(req, ctx, caller, provider, call);
     await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
   }

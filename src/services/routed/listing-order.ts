@@ -82,8 +82,16 @@ function clientKeys(family: ListingFamily, params: URLSearchParams): { keys: str
     }
     return { keys, dirs };
   }
-  const keys = params.getAll('sort_key').flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
-  const dirs = params.getAll('sort_dir').flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  const keys = params
+    .getAll('sort_key')
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const dirs = params
+    .getAll('sort_dir')
+    .flatMap((d) => d.split(','))
+    .map((d) => d.trim())
+    .filter(Boolean);
   return { keys, dirs };
 }
 
@@ -94,7 +102,8 @@ function sortValue(v: unknown, key: string): unknown {
     return Number.isNaN(ms) ? v : ms;
   }
   // Nova's image sort key: the detail view nests it.
-  if (v !== null && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
+  if (v !== null && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string')
+    return (v as { id: string }).id;
   return v;
 }
 

@@ -12,11 +12,23 @@ export function parseLimit(raw: string | null): number | undefined {
 
 const FALSE_WORDS = new Set(['0', 'false', 'f', 'off', 'no', 'n']);
 
-/** `all_tenants` lists every project's resources: refused unless the caller holds the admin role (issue 5 §4). */
-export function guardAllTenants(params: URLSearchParams, roles: readonly string[]): void {
+/**
+ * `all_tenants` lists every project's resources and is for admins only (issue 5 §4), refused as each service
+ * refuses it: Nova answers 403 (policy `servers:detail:get_all_tenants`); Cinder ignores it for a non-admin
+ * (volume API `get_all` only honours it with an admin context), which cinderclient relies on: its `find` always
+ * sends `all_tenants=1`. Returns the query to use (the client's own is never changed).
+ */
+export function guardAllTenants(
+  family: ListingFamily,
+  params: URLSearchParams,
+  roles: readonly string[],
+): URLSearchParams {
   const value = params.get('all_tenants');
-  if (value === null || FALSE_WORDS.has(value.trim().toLowerCase())) return;
-  if (!roles.includes('admin')) throw new Forbidden('Only an admin may list the resources of all projects (all_tenants).');
+  if (value === null || FALSE_WORDS.has(value.trim().toLowerCase()) || roles.includes('admin')) return params;
+  if (family === 'nova') throw new Forbidden('Only an admin may list the servers of all projects (all_tenants).');
+  const out = new URLSearchParams(params);
+  out.delete('all_tenants');
+  return out;
 }
 
 /** An unknown marker, as each service says it (Nova and Glance 400, Cinder 404 MarkerNotFound). */

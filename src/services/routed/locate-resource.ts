@@ -15,6 +15,8 @@ export interface Probe {
   label: string;
   url: (ep: ServiceEndpoint, id: string) => string;
   headers?: HeaderBag;
+  /** The service's own not-found message (default: "<label> <id> could not be found."). */
+  notFound?: (id: string) => string;
 }
 
 export interface Located {
@@ -100,8 +102,11 @@ export class ResourceLocator {
     }
     const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent)).map((f) => f.provider);
     if (failed.length) {
-      throw new ProviderUnavailable(failed.join(', '), `could not be asked where ${probe.label.toLowerCase()} ${id} is`);
+      throw new ProviderUnavailable(
+        failed.join(', '),
+        `could not be asked where ${probe.label.toLowerCase()} ${id} is`,
+      );
     }
-    throw new ItemNotFound(`${probe.label} ${id} could not be found.`);
+    throw new ItemNotFound(probe.notFound?.(id) ?? `${probe.label} ${id} could not be found.`);
   }
 }

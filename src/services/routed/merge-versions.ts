@@ -35,7 +35,11 @@ function narrowed(entry: VersionEntry, others: readonly VersionEntry[]): Version
     if (typeof v === 'string' && v && max && compareMicroversions(v, max) < 0) max = v;
     if (typeof m === 'string' && m && min && compareMicroversions(m, min) > 0) min = m;
   }
-  return { ...entry, ...('version' in entry ? { version: max } : {}), ...('min_version' in entry ? { min_version: min } : {}) };
+  return {
+    ...entry,
+    ...('version' in entry ? { version: max } : {}),
+    ...('min_version' in entry ? { min_version: min } : {}),
+  };
 }
 
 export function mergeVersionDocuments(home: unknown, others: readonly unknown[]): unknown {
@@ -43,8 +47,12 @@ export function mergeVersionDocuments(home: unknown, others: readonly unknown[])
   const theirs = others.flatMap(entries);
   const d = home as Doc;
   if (Array.isArray(d['versions'])) {
-    return { ...d, versions: d['versions'].map((v) => (v && typeof v === 'object' ? narrowed(v as VersionEntry, theirs) : v)) };
+    return {
+      ...d,
+      versions: d['versions'].map((v) => (v && typeof v === 'object' ? narrowed(v as VersionEntry, theirs) : v)),
+    };
   }
-  if (d['version'] && typeof d['version'] === 'object') return { ...d, version: narrowed(d['version'] as VersionEntry, theirs) };
+  if (d['version'] && typeof d['version'] === 'object')
+    return { ...d, version: narrowed(d['version'] as VersionEntry, theirs) };
   return home;
 }

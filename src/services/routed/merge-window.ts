@@ -1,3 +1,5 @@
+import { isLastOfSource, mergeGroups } from '../../fanout/merge/k-way-merge';
+
 /**
  * One page of a merged listing from the providers' own pages (DESIGN.md "Merged listings"). Pure.
  *
@@ -31,33 +33,26 @@ export function mergeWindow<T>(
   compare: (a: T, b: T) => number,
   limit?: number,
 ): MergedWindow<T> {
-  const pos = pages.map(() => 0);
+  const sources = pages.map((p) => p.items);
   const items: MergedItem<T>[] = [];
-  while (limit === undefined || items.length < limit) {
-    const next = pickHead(pages, pos, compare);
-    if (next === undefined) break;
-    const page = pages[next] as ProviderPage<T>;
-    items.push({ provider: page.provider, item: page.items[pos[next] as number] as T });
-    pos[next] = (pos[next] as number) + 1;
+  let taken = 0;
+  // A provider with more items and an empty page blocks everything: its first item is unknown.
+  let blocked = pages.some((p) => p.more && p.items.length === 0);
+  if (!blocked) {
+    for (const group of mergeGroups(sources, (a, b) => compare(a.item, b.item))) {
+      for (const head of group) {
+        if (limit !== undefined && items.length >= limit) break;
+        items.push({ provider: (pages[head.source] as ProviderPage<T>).provider, item: head.item });
+        taken++;
+        if (isLastOfSource(head, sources) && pages[head.source]?.more) blocked = true;
+      }
+      if (blocked || (limit !== undefined && items.length >= limit)) break;
+    }
   }
-  const remaining = pages.some((p, i) => p.more || (pos[i] as number) < p.items.length);
+  const total = sources.reduce((n, s) => n + s.length, 0);
+  const remaining = taken < total || pages.some((p) => p.more);
   const more = items.length > 0 && (remaining || (limit !== undefined && items.length === limit));
   return { items, more };
-}
-
-/** The page whose head comes first (ties: provider priority); undefined when done or blocked. */
-function pickHead<T>(pages: readonly ProviderPage<T>[], pos: number[], compare: (a: T, b: T) => number): number | undefined {
-  let best: number | undefined;
-  for (let i = 0; i < pages.length; i++) {
-    const p = pages[i] as ProviderPage<T>;
-    const head = p.items[pos[i] as number];
-    if (head === undefined) {
-      if (p.more) return undefined;
-      continue;
-    }
-    if (best === undefined || compare(head, (pages[best] as ProviderPage<T>).items[pos[best] as number] as T) < 0) best = i;
-  }
-  return best;
 }
 
 /**

@@ -44,7 +44,10 @@ export async function serveCombined(
         throw new ProviderUnavailable(provider, `answered HTTP ${response.status}`);
       }
       const doc = rewriteUrlsDeep(await response.json(), endpoint.mappings);
-      return translateProjectIds(doc, towardsClient(endpoint.homeProjectId, endpoint.providerProjectId)) as Record<string, unknown>;
+      return translateProjectIds(doc, towardsClient(endpoint.homeProjectId, endpoint.providerProjectId)) as Record<
+        string,
+        unknown
+      >;
     },
     { signal: ctx.signal, deadline: ctx.deadline },
   );

@@ -7,7 +7,7 @@ import { parseAtProvider } from '../../location/parse-at-provider';
 import { stripHopByHop } from '../../upstream/headers';
 import type { Front } from './front';
 import { ServiceAbsent } from './front-client';
-import { ListingCursors, type Cursors } from './listing-cursors';
+import type { Cursors, ListingCursors } from './listing-cursors';
 import { parseListingOrder, type ListingOrder } from './listing-order';
 import { guardAllTenants, markerNotFound, nextQuery, parseLimit } from './listing-params';
 import type { ListingSpec } from './listing-spec';
@@ -35,12 +35,14 @@ export class MergedListings {
     const ctx = contextOf(res.locals);
     const caller = await this.front.caller(req);
     const clientParams = new URLSearchParams(rawQuery(req.originalUrl).slice(1));
-    if (spec.guardsAllTenants) guardAllTenants(clientParams, caller.info.roles);
     const limit = parseLimit(clientParams.get('limit'));
     const markerRef = clientParams.get('marker');
     clientParams.delete('limit');
     clientParams.delete('marker');
-    const { providers, query } = this.scope(req, clientParams);
+    const allowed = spec.guardsAllTenants
+      ? guardAllTenants(spec.family, clientParams, caller.info.roles)
+      : clientParams;
+    const { providers, query, named } = this.scope(req, allowed);
     const order = parseListingOrder(spec.family, query);
     const listingKey = `${this.front.service}|${spec.clientSegments.join('/')}|${providers.join(',')}|${clientParams}`;
     const scope = locationScope(caller);
@@ -55,19 +57,31 @@ export class MergedListings {
       { signal: ctx.signal, deadline: ctx.deadline },
     );
     const clientError = result.ok.find((r) => r.value.kind === 'client-error');
-    if (clientError?.value.kind === 'client-error') return relayClientError(res, ctx, clientError.provider, clientError.value);
+    if (clientError?.value.kind === 'client-error')
+      return relayClientError(res, ctx, clientError.provider, clientError.value);
     const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent));
     const ok = result.ok as ProviderSuccess<Page>[];
     if (failed.length && (this.front.deps.config.strictListings || ok.length === 0)) {
-      throw new ProviderUnavailable(partialHeader(failed) as string, 'could not be listed', { cause: failed[0]?.error });
+      throw new ProviderUnavailable(partialHeader(failed) as string, 'could not be listed', {
+        cause: failed[0]?.error,
+      });
     }
-    const pages: ProviderPage<Item>[] = ok.map((r) => ({ provider: r.provider, items: r.value.items, more: r.value.more }));
+    const pages: ProviderPage<Item>[] = ok.map((r) => ({
+      provider: r.provider,
+      items: r.value.items,
+      more: r.value.more,
+    }));
     for (const p of pages) for (const item of p.items) this.learn(caller, spec, p.provider, item);
     const window = mergeWindow(pages, order.compare, limit);
     const nextMarker = window.more ? String(window.items[window.items.length - 1]?.item['id']) : undefined;
     if (nextMarker !== undefined) {
       const before: Cursors = Object.fromEntries(ok.map((r) => [r.provider, r.value.cursorBefore]));
-      this.cursors.set(scope, listingKey, nextMarker, nextCursors(before, window.items, (i) => String(i['id'])));
+      this.cursors.set(
+        scope,
+        listingKey,
+        nextMarker,
+        nextCursors(before, window.items, (i) => String(i['id'])),
+      );
     }
     const partial = partialHeader(failed);
     if (partial) res.setHeader('X-OCX-Partial', partial);
@@ -76,24 +90,28 @@ export class MergedListings {
       ctx.provider = providers[0];
     }
     const next = nextMarker === undefined ? undefined : `${selfHref}?${nextQuery(clientParams, limit, nextMarker)}`;
-    res.status(200).json(renderListing(spec, window, ok, next, selfHref, clientParams));
+    const shown = named ? withNameSuffix(window, named) : window;
+    res.status(200).json(renderListing(spec, shown, ok, next, selfHref, clientParams));
   }
 
-  /** The providers to ask (all, the targeted one, or the one a `name=NAME@provider` filter names). */
-  private scope(req: Request, clientParams: URLSearchParams): { providers: string[]; query: URLSearchParams } {
-    const query = new URLSearchParams(clientParams);
+  /**
+   * The providers to ask: all, the targeted one, or the one a `name=NAME@provider` filter names (`named`): the
+   * clients' way of looking a resource up by name (cinderclient, openstacksdk and novaclient `find`).
+   */
+  private scope(
+    req: Request,
+    params: URLSearchParams,
+  ): { providers: string[]; query: URLSearchParams; named?: string } {
+    const query = new URLSearchParams(params);
     let providers = this.front.client.providers;
     const targeted = this.front.targeted(req);
     if (targeted) providers = [targeted];
     const name = query.get('name');
-    if (name !== null) {
-      const parsed = parseAtProvider(name, this.front.known);
-      if (parsed.provider) {
-        providers = providers.includes(parsed.provider) ? [parsed.provider] : [];
-        query.set('name', parsed.id);
-      }
-    }
-    return { providers, query };
+    if (name === null) return { providers, query };
+    const parsed = parseAtProvider(name, this.front.known);
+    if (!parsed.provider) return { providers, query };
+    query.set('name', parsed.id);
+    return { providers: providers.includes(parsed.provider) ? [parsed.provider] : [], query, named: parsed.provider };
   }
 
   /** Where each provider's part starts after the client's marker: remembered cursors, else by sort values. */
@@ -138,6 +156,19 @@ export class MergedListings {
     const id = item['id'];
     if (typeof id === 'string' && id) this.front.locator.remember(caller, spec.kind, id, provider);
   }
+}
+
+/**
+ * Items found by `name=NAME@provider` are shown as `NAME@provider`: the clients' `find` keeps only items whose
+ * name equals what the user typed (cinderclient `findall`, openstacksdk `_find`), then uses the id.
+ */
+function withNameSuffix(window: MergedWindow<Item>, provider: string): MergedWindow<Item> {
+  return {
+    ...window,
+    items: window.items.map((m) =>
+      typeof m.item['name'] === 'string' ? { ...m, item: { ...m.item, name: `${m.item['name']}@${provider}` } } : m,
+    ),
+  };
 }
 
 function renderListing(

@@ -15,7 +15,8 @@ export function splitPath(path: string): string[] {
     } catch {
       throw new BadRequest('Malformed request path: invalid percent-encoding.');
     }
-    if (seg === '.' || seg === '..') throw new BadRequest('Malformed request path: "." and ".." segments are not allowed.');
+    if (seg === '.' || seg === '..')
+      throw new BadRequest('Malformed request path: "." and ".." segments are not allowed.');
     out.push(seg);
   }
   return out;

@@ -33,7 +33,8 @@ export function placeCreate(input: PlacementInput): Placement {
   if (input.nameProvider) return { provider: input.nameProvider, dropAvailabilityZone, reason: 'name' };
   if (azIsProvider) return { provider: az, dropAvailabilityZone, reason: 'availability_zone' };
   if (input.headerProvider) return { provider: input.headerProvider, dropAvailabilityZone, reason: 'header' };
-  if (input.referencedProvider) return { provider: input.referencedProvider, dropAvailabilityZone, reason: 'reference' };
+  if (input.referencedProvider)
+    return { provider: input.referencedProvider, dropAvailabilityZone, reason: 'reference' };
   // `least-used` gets no usage figures here (servers, volumes and images are not comparable across clouds), so
   // it places at home like the default policy; a provider name places there.
   const provider = choosePlacement({ policy: input.policy, home: input.home, providers: [] });

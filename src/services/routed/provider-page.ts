@@ -50,7 +50,8 @@ export async function fetchProviderPage(f: PageFetch, provider: string, start: P
       else collected.push(item);
     }
     const enough = f.limit === undefined ? collected.length > 0 : collected.length >= f.limit;
-    if (!page.more || enough) return { kind: 'page', items: collected, more: page.more, cursorBefore, count: page.count };
+    if (!page.more || enough)
+      return { kind: 'page', items: collected, more: page.more, cursorBefore, count: page.count };
     cursor = String(page.items[page.items.length - 1]?.['id'] ?? '');
   }
   throw new ProviderUnavailable(provider, `has more than ${MAX_SCAN_PAGES} pages before the marker`);

@@ -1,4 +1,12 @@
-import { isObject, stripName, stripRef, takeZone, withoutKey, type JsonObject, type ResourceRef } from '../routed/at-provider-refs';
+import {
+  isObject,
+  stripName,
+  stripRef,
+  takeZone,
+  withoutKey,
+  type JsonObject,
+  type ResourceRef,
+} from '../routed/at-provider-refs';
 
 /**
  * Cinder request bodies naming resources with `@provider`, and the placement hints of creates (DESIGN.md "Naming a

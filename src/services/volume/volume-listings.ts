@@ -47,7 +47,11 @@ const snapshots = {
 } as const;
 
 // Brief snapshots carry created_at: asked as they are.
-export const SNAPSHOTS_BRIEF: ListingSpec = { ...snapshots, upstreamSegments: ['snapshots'], clientSegments: ['snapshots'] };
+export const SNAPSHOTS_BRIEF: ListingSpec = {
+  ...snapshots,
+  upstreamSegments: ['snapshots'],
+  clientSegments: ['snapshots'],
+};
 export const SNAPSHOTS_DETAIL: ListingSpec = {
   ...snapshots,
   upstreamSegments: ['snapshots', 'detail'],

@@ -56,13 +56,21 @@ describe('Nova request bodies with @provider', () => {
 
   it('leaves bodies without suffixes (and malformed ones) to Nova', () => {
     const plain = deepFreeze({ server: { name: 'x', imageRef: 'uuid', flavorRef: '1' } });
-    expect(rewriteServerCreate(plain, known)).toEqual({ body: plain, refs: [], nameProvider: undefined, availabilityZone: undefined });
+    expect(rewriteServerCreate(plain, known)).toEqual({
+      body: plain,
+      refs: [],
+      nameProvider: undefined,
+      availabilityZone: undefined,
+    });
     expect(rewriteServerCreate('nonsense', known).body).toBe('nonsense');
     expect(rewriteServerCreate({ server: { imageRef: 42 } }, known).body).toEqual({ server: { imageRef: 42 } });
   });
 
   it('volume attachment and swap: volumeId', () => {
-    const out = rewriteVolumeAttachment(deepFreeze({ volumeAttachment: { volumeId: 'v@bu-keystone', device: null } }), known);
+    const out = rewriteVolumeAttachment(
+      deepFreeze({ volumeAttachment: { volumeId: 'v@bu-keystone', device: null } }),
+      known,
+    );
     expect(out).toEqual({
       body: { volumeAttachment: { volumeId: 'v', device: null } },
       refs: [{ kind: 'volume', id: 'v', provider: 'bu-keystone' }],

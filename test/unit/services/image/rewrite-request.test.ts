@@ -1,4 +1,8 @@
-import { rewriteImageBody, rewriteImageCreate, rewriteImagePatch } from '../../../../src/services/image/rewrite-request';
+import {
+  rewriteImageBody,
+  rewriteImageCreate,
+  rewriteImagePatch,
+} from '../../../../src/services/image/rewrite-request';
 import { deepFreeze } from '../routed/deep-freeze';
 
 describe('Glance request bodies', () => {
@@ -21,6 +25,9 @@ describe('Glance request bodies', () => {
   });
 
   it('other bodies: member ids', () => {
-    expect(rewriteImageBody(deepFreeze({ member: 'x', member_id: 'hp' }), { from: 'hp', to: 'pp' })).toEqual({ member: 'x', member_id: 'pp' });
+    expect(rewriteImageBody(deepFreeze({ member: 'x', member_id: 'hp' }), { from: 'hp', to: 'pp' })).toEqual({
+      member: 'x',
+      member_id: 'pp',
+    });
   });
 });

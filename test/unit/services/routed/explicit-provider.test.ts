@@ -13,13 +13,20 @@ describe('naming a provider for one resource', () => {
   });
 
   it('an unknown provider is a 400 naming the known ones', () => {
-    expect(() => resourceRef('v1@mars', known, undefined)).toThrow('Unknown provider "mars". Known providers: home, bu.');
+    expect(() => resourceRef('v1@mars', known, undefined)).toThrow(
+      'Unknown provider "mars". Known providers: home, bu.',
+    );
   });
 });
 
 describe('ids learned from answers', () => {
   it('finds wrapped, listed and bare ids', () => {
-    expect(idsIn({ volume: { id: 'v1' }, snapshots: [{ id: 's1' }, { id: '' }, {}] }, { volume: 'volume', snapshots: 'snapshot' })).toEqual([
+    expect(
+      idsIn(
+        { volume: { id: 'v1' }, snapshots: [{ id: 's1' }, { id: '' }, {}] },
+        { volume: 'volume', snapshots: 'snapshot' },
+      ),
+    ).toEqual([
       { kind: 'volume', id: 'v1' },
       { kind: 'snapshot', id: 's1' },
     ]);

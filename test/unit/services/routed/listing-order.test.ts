@@ -22,7 +22,9 @@ describe('listing order', () => {
       { key: 'created_at', dir: 'asc' },
       { key: 'id', dir: 'asc' },
     ]);
-    expect(o.compare({ name: 'a', created: '2024-01-01T00:00:00Z' }, { name: 'b', created: '2023-01-01T00:00:00Z' })).toBeLessThan(0);
+    expect(
+      o.compare({ name: 'a', created: '2024-01-01T00:00:00Z' }, { name: 'b', created: '2023-01-01T00:00:00Z' }),
+    ).toBeLessThan(0);
   });
 
   it('Cinder and Glance read sort=key:dir,key', () => {
@@ -42,8 +44,12 @@ describe('listing order', () => {
   });
 
   it('an unknown direction is a 400, not a crash', () => {
-    expect(() => parseListingOrder('nova', q('sort_key=name&sort_dir=up'))).toThrow(expect.objectContaining({ status: 400 }));
-    expect(() => parseListingOrder('cinder', q('sort=name:sideways'))).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => parseListingOrder('nova', q('sort_key=name&sort_dir=up'))).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    expect(() => parseListingOrder('cinder', q('sort=name:sideways'))).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
     expect(() => parseListingOrder('nova', q('sort_dir=asc&sort_dir=desc&sort_key=a'))).toThrow(/size exceeds/);
   });
 });

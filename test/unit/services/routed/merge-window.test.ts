@@ -45,15 +45,32 @@ function walk(providers: FakeProvider[], limit: number | undefined): string[] {
 function dataset(seed: number, sizes: number[], distinctTimes: number): FakeProvider[] {
   const rand = rng(seed);
   return sizes.map((n, p) => {
-    const items = Array.from({ length: n }, (_, i) => ({ id: `${p}-${String(i).padStart(3, '0')}`, t: Math.floor(rand() * distinctTimes) }));
+    const items = Array.from({ length: n }, (_, i) => ({
+      id: `${p}-${String(i).padStart(3, '0')}`,
+      t: Math.floor(rand() * distinctTimes),
+    }));
     return new FakeProvider(`p${p}`, items.sort(byTimeDesc));
   });
 }
 
 describe('mergeWindow', () => {
   it('merges heads, keeps priority on ties, stops where a truncated page ends', () => {
-    const a: ProviderPage<It> = { provider: 'a', items: [{ id: 'a1', t: 9 }, { id: 'a2', t: 5 }], more: true };
-    const b: ProviderPage<It> = { provider: 'b', items: [{ id: 'b1', t: 7 }, { id: 'b2', t: 1 }], more: false };
+    const a: ProviderPage<It> = {
+      provider: 'a',
+      items: [
+        { id: 'a1', t: 9 },
+        { id: 'a2', t: 5 },
+      ],
+      more: true,
+    };
+    const b: ProviderPage<It> = {
+      provider: 'b',
+      items: [
+        { id: 'b1', t: 7 },
+        { id: 'b2', t: 1 },
+      ],
+      more: false,
+    };
     const w = mergeWindow(deepFreeze([a, b]), byTimeDesc);
     // b2 (t=1) may not be returned: a's next item (unknown) could come before it.
     expect(w.items.map((i) => i.item.id)).toEqual(['a1', 'b1', 'a2']);
@@ -62,7 +79,14 @@ describe('mergeWindow', () => {
 
   it('with a limit, takes the first items and says more', () => {
     const a: ProviderPage<It> = { provider: 'a', items: [{ id: 'a1', t: 3 }], more: false };
-    const b: ProviderPage<It> = { provider: 'b', items: [{ id: 'b1', t: 2 }, { id: 'b2', t: 1 }], more: false };
+    const b: ProviderPage<It> = {
+      provider: 'b',
+      items: [
+        { id: 'b1', t: 2 },
+        { id: 'b2', t: 1 },
+      ],
+      more: false,
+    };
     expect(mergeWindow([a, b], byTimeDesc, 2)).toEqual({
       items: [
         { provider: 'a', item: { id: 'a1', t: 3 } },
@@ -74,16 +98,27 @@ describe('mergeWindow', () => {
     expect(mergeWindow([a, b], byTimeDesc, 0)).toEqual({ items: [], more: false });
   });
 
-  it('keeps each provider\'s own order even where the comparator would not (ties it cannot see)', () => {
+  it("keeps each provider's own order even where the comparator would not (ties it cannot see)", () => {
     // The provider ordered x before y on a value the proxy never sees (same created second, internal id).
-    const p: ProviderPage<It> = { provider: 'p', items: [{ id: 'x', t: 5 }, { id: 'y', t: 5 }], more: false };
+    const p: ProviderPage<It> = {
+      provider: 'p',
+      items: [
+        { id: 'x', t: 5 },
+        { id: 'y', t: 5 },
+      ],
+      more: false,
+    };
     const w = mergeWindow([p], (a, b) => (a.id < b.id ? 1 : -1));
     expect(w.items.map((i) => i.item.id)).toEqual(['x', 'y']);
   });
 
   it('cursors: the last item taken from each provider, else where it stood', () => {
     const taken = [{ provider: 'a', item: { id: 'a3', t: 0 } }];
-    expect(nextCursors(deepFreeze({ a: 'a2', b: 'b7', c: null }), taken, (i) => i.id)).toEqual({ a: 'a3', b: 'b7', c: null });
+    expect(nextCursors(deepFreeze({ a: 'a2', b: 'b7', c: null }), taken, (i) => i.id)).toEqual({
+      a: 'a3',
+      b: 'b7',
+      c: null,
+    });
   });
 
   // Property: paging with any limit yields exactly the one big listing (DESIGN.md "Merged listings").
@@ -91,7 +126,10 @@ describe('mergeWindow', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const providers = dataset(seed, [Math.floor(seed * 1.7) % 23, (seed * 5) % 17, seed % 4 === 0 ? 0 : 9], 6);
       const big = walk(providers, undefined);
-      const all = providers.flatMap((p) => p.items).sort(byTimeDesc).map((i) => i.id);
+      const all = providers
+        .flatMap((p) => p.items)
+        .sort(byTimeDesc)
+        .map((i) => i.id);
       expect(big).toEqual(all);
       expect(walk(providers, limit)).toEqual(all);
     }

@@ -41,7 +41,12 @@ describe('service endpoints and link rewriting', () => {
   });
 
   it('Nova: versioned base, unversioned bookmarks, a legacy project-id catalog URL', () => {
-    const ep = serviceEndpoint({ service: 'compute', provider: 'bu', url: 'http://bu/compute/v2.1/pp', publicUrl: PUBLIC });
+    const ep = serviceEndpoint({
+      service: 'compute',
+      provider: 'bu',
+      url: 'http://bu/compute/v2.1/pp',
+      publicUrl: PUBLIC,
+    });
     expect(ep.base).toBe('http://bu/compute/v2.1');
     const out = rewriteUrlsDeep(
       ['http://bu/compute/v2.1/pp/servers/s1', 'http://bu/compute/servers/s1', 'http://bu/compute/v2.1/servers/s1'],

@@ -4,8 +4,24 @@ import { deepFreeze } from '../routed/deep-freeze';
 describe('Cinder small collections over providers', () => {
   it('volume types: one per name, first provider wins', () => {
     const docs = deepFreeze([
-      { provider: 'home', doc: { volume_types: [{ id: 'h1', name: '__DEFAULT__' }, { id: 'h2', name: 'lvm' }] } },
-      { provider: 'bu', doc: { volume_types: [{ id: 'b1', name: '__DEFAULT__' }, { id: 'b2', name: 'ceph' }] } },
+      {
+        provider: 'home',
+        doc: {
+          volume_types: [
+            { id: 'h1', name: '__DEFAULT__' },
+            { id: 'h2', name: 'lvm' },
+          ],
+        },
+      },
+      {
+        provider: 'bu',
+        doc: {
+          volume_types: [
+            { id: 'b1', name: '__DEFAULT__' },
+            { id: 'b2', name: 'ceph' },
+          ],
+        },
+      },
     ]);
     expect(mergeVolumeTypes(docs)).toEqual({
       volume_types: [
