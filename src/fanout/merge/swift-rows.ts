@@ -12,6 +12,7 @@ export type SwiftListingLevel = 'account' | 'container';
 
 export interface SwiftSubdirRow {
   readonly subdir: string;
+  readonly [field: string]: JsonValue;
 }
 
 export interface SwiftNamedRow {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSwiftPageComplete, listSwiftWindow, swiftProviderQuery, type SwiftWindow } from '../../../../src/fanout/merge/swift-window';
+import {
+  isSwiftPageComplete,
+  listSwiftWindow,
+  swiftProviderQuery,
+  type SwiftWindow,
+} from '../../../../src/fanout/merge/swift-window';
 import type { SwiftNamedRow } from '../../../../src/fanout/merge/swift-rows';
 
 interface OracleWindow {
@@ -46,7 +51,9 @@ describe('listSwiftWindow against Swift 2.30.1 brokers', () => {
   it.each(sets.map((s, i) => [i, s] as const))('name set #%i gives every window exactly as the broker', (_i, set) => {
     const rows: SwiftNamedRow[] = set.names.map((name) => ({ name }));
     for (const { window, expected } of set.windows) {
-      const got = listSwiftWindow(rows, toWindow(window)).map((r) => ('subdir' in r ? { subdir: r.subdir } : { name: r.name }));
+      const got = listSwiftWindow(rows, toWindow(window)).map((r) =>
+        'subdir' in r ? { subdir: r.subdir } : { name: r.name },
+      );
       expect({ window, got }).toEqual({ window, got: expected });
     }
   });
@@ -63,7 +70,10 @@ describe('listSwiftWindow quirks (named)', () => {
 
   it('does not repeat a subdir given as marker, but yields it for a marker inside it', () => {
     expect(listSwiftWindow(rows, { ...base, delimiter: '/', marker: 'a/' })).toEqual([{ name: 'b' }]);
-    expect(listSwiftWindow(rows, { ...base, delimiter: '/', marker: 'a/b' })).toEqual([{ subdir: 'a/' }, { name: 'b' }]);
+    expect(listSwiftWindow(rows, { ...base, delimiter: '/', marker: 'a/b' })).toEqual([
+      { subdir: 'a/' },
+      { name: 'b' },
+    ]);
   });
 
   it('keeps the input rows untouched and returns them by identity', () => {
