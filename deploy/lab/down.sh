@@ -24,10 +24,14 @@ if pid_alive "$RUN/proxy.pid"; then
 fi
 stop_pid "$RUN/proxy.pid" proxy 10
 
+if [ -x "$LAB_SCRIPTS/horizon.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/horizon.sh" down || { log "WARNING: horizon.sh down failed"; rc=1; }; fi
+
 if [ -x "$LAB_SCRIPTS/swift.sh" ] && [ "${OCX_LAB_NO_SWIFT:-0}" != 1 ]; then
   log "swift: deploy/lab/swift.sh down"
   OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/swift.sh" down || { log "WARNING: swift.sh down failed"; rc=1; }
 fi
+
+if [ -x "$LAB_SCRIPTS/openstack.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/openstack.sh" down || { log "WARNING: openstack.sh down failed"; rc=1; }; fi
 
 # Apache: stop through its own PidFile; the mod_wsgi Keystone daemons exit with it.
 stop_apache

@@ -9,7 +9,26 @@ PACKAGES=(
   swift swift-proxy swift-account swift-container swift-object memcached python3-keystonemiddleware
   sqlite3 openssl curl
   procps
+  # Benchmarks (bench/, docs/performance.md): nginx as the reference reverse proxy, wrk as the load generator.
+  nginx wrk
+  # Shared state for several proxy instances (issue 7): tests start their own redis-server on a free port.
+  redis-server
+  # systemd-analyze verifies deploy/systemd/ocx-proxy.service in tests (installed as a package, never booted).
+  systemd
 )
+
+# Real Glance/Cinder/Nova for deploy/lab/openstack.sh (docs/lab-openstack.md), only for the services named in
+# OCX_LAB_SERVICES (default: the full lab). cinder-volume and nova-compute run from python3-cinder/python3-nova
+# through launchers: their own packages would pull LVM/iSCSI and libvirt/qemu.
+OCX_LAB_SERVICES="${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova}"
+case ",$OCX_LAB_SERVICES," in *,glance,*) PACKAGES+=(glance-api) ;; esac
+case ",$OCX_LAB_SERVICES," in *,cinder,* | *,nova,*) PACKAGES+=(rabbitmq-server) ;; esac
+case ",$OCX_LAB_SERVICES," in *,cinder,*) PACKAGES+=(cinder-api cinder-scheduler python3-cinder) ;; esac
+case ",$OCX_LAB_SERVICES," in
+  *,nova,*) PACKAGES+=(nova-api nova-conductor nova-scheduler python3-nova placement-api uwsgi-plugin-python3) ;;
+esac
+# Horizon (deploy/lab/horizon.sh, docs/horizon.md) and the browser its end-to-end test drives.
+case ",$OCX_LAB_SERVICES," in *,horizon,*) PACKAGES+=(openstack-dashboard chromium) ;; esac
 
 log() { printf '[lab-install %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -62,6 +81,24 @@ keystone keystone/configure_db boolean false
 keystone keystone/create-admin-tenant boolean false
 keystone keystone/register-endpoint boolean false
 keystone keystone/setup-rabbit boolean false
+glance-common glance/configure_db boolean false
+glance-common glance/configure_rabbit boolean false
+glance-common glance/configure_ksat boolean false
+glance-api glance/configure_api-endpoint boolean false
+cinder-common cinder/configure_db boolean false
+cinder-common cinder/configure_rabbit boolean false
+cinder-common cinder/configure_ksat boolean false
+cinder-api cinder/configure_api-endpoint boolean false
+nova-common nova/configure_db boolean false
+nova-common nova/configure_rabbit boolean false
+nova-common nova/configure_ksat boolean false
+nova-common nova/configure_neutron boolean false
+nova-common nova/configure_placement boolean false
+nova-api novaapi/configure_db boolean false
+nova-api nova/configure_api-endpoint boolean false
+placement-common placement/configure_db boolean false
+placement-common placement/configure_ksat boolean false
+placement-api placement/configure_api-endpoint boolean false
 EOF
 
 apt-get update -q
