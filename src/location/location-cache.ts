@@ -17,6 +17,15 @@ export class LocationCache {
     return `${kind}|${scope}|${id}`;
   }
 
+  /**
+   * Before a lookup that would otherwise ask every provider: copy another instance's answer into the local level,
+   * if the shared level (state.backend redis) has one. Resolves at once when the local level knows already.
+   */
+  async warm(kind: ResourceKind, scope: string, id: string): Promise<void> {
+    const key = this.key(kind, scope, id);
+    if (this.cache.get(key) === undefined) await this.cache.fetchShared?.(key);
+  }
+
   get(kind: ResourceKind, scope: string, id: string): string[] | undefined {
     return this.cache.get(this.key(kind, scope, id))?.providers;
   }

@@ -36,3 +36,13 @@ export function choosePlacement(input: PlacementInput): string {
 export function placementNeedsUsage(policy: string): boolean {
   return policy === 'least-used';
 }
+
+/**
+ * Where a new item of a resource that several providers hold goes (a Swift union container's new object): the
+ * provider the policy names (home, or a provider name) if it is a holder, else the highest-priority holder.
+ * `holders` is in priority order and not empty.
+ */
+export function placeAmongHolders(policy: string, home: string, holders: readonly string[]): string {
+  const preferred = policy === 'home' ? home : policy;
+  return holders.includes(preferred) ? preferred : (holders[0] as string);
+}

@@ -28,7 +28,9 @@ describe('account GET: one listing over every provider', () => {
     const all = rows.map((r) => r.name);
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))).toEqual(all);
-    expect(all).toEqual(expect.arrayContaining(['photos', 'backups', 'bu-keystone-data', 'nu-keystone-data', 'c00-é', 'c38']));
+    expect(all).toEqual(
+      expect.arrayContaining(['photos', 'backups', 'bu-keystone-data', 'nu-keystone-data', 'c00-é', 'c38']),
+    );
     // c07 is at bu-keystone and nu-keystone: one row, counters summed.
     expect(rows.find((r) => r.name === 'c07')).toMatchObject({ count: 2, bytes: 9 });
     expect(res.headers['x-ocx-provider']).toBe('home,bu-keystone,nu-keystone');
@@ -51,7 +53,18 @@ describe('account GET: one listing over every provider', () => {
   });
 
   it('honours prefix, delimiter and end_marker', async () => {
-    expect(await names('&prefix=c0&delimiter=-')).toEqual(['c00-', 'c01', 'c02', 'c03-', 'c04', 'c05', 'c06-', 'c07', 'c08', 'c09-']);
+    expect(await names('&prefix=c0&delimiter=-')).toEqual([
+      'c00-',
+      'c01',
+      'c02',
+      'c03-',
+      'c04',
+      'c05',
+      'c06-',
+      'c07',
+      'c08',
+      'c09-',
+    ]);
     expect(await names('&marker=c10&end_marker=c13')).toEqual(['c11', 'c12-é']);
   });
 
@@ -63,7 +76,9 @@ describe('account GET: one listing over every provider', () => {
     const empty = await s.req('GET', `${s.account}?prefix=nothing`);
     expect(empty.status).toBe(204);
     const xml = await s.req('GET', `${s.account}?format=xml&prefix=c12`).buffer(true);
-    expect(xml.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<account name="AUTH_[0-9a-f]+">\n<container><name>c12-é<\/name><count>1<\/count><bytes>12<\/bytes>/);
+    expect(xml.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<account name="AUTH_[0-9a-f]+">\n<container><name>c12-é<\/name><count>1<\/count><bytes>12<\/bytes>/,
+    );
   });
 
   it('a limit above 10000 is a 412', async () => {
@@ -121,7 +136,9 @@ describe('one account only, authenticated', () => {
     await s.req('GET', s.account);
     const seen = s.swiftAt('bu-keystone').requests;
     expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((r) => r.headers['x-auth-token'] !== s.token && r.headers['x-storage-token'] === undefined)).toBe(true);
+    expect(seen.every((r) => r.headers['x-auth-token'] !== s.token && r.headers['x-storage-token'] === undefined)).toBe(
+      true,
+    );
   });
 });
 

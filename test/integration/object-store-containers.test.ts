@@ -148,3 +148,19 @@ describe('locations are remembered', () => {
     expect(objectsAt(s, 'bu-keystone', 'bu-keystone-data')).toContain('a.txt');
   });
 });
+
+describe("Swift's name and metadata limits hold at every provider", () => {
+  it('a 257-byte container name is a 400 and reaches no provider', async () => {
+    const before = s.swiftAt('home').requests.length;
+    const res = await s.req('PUT', 'c'.repeat(257));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Container name length of 257 longer than 256');
+    expect(s.swiftAt('home').requests.length).toBe(before);
+  });
+
+  it('too much metadata is a 400', async () => {
+    const req = s.req('POST', 'photos');
+    for (let i = 0; i < 20; i++) req.set(`x-container-meta-m${i}`, 'v'.repeat(250));
+    expect((await req).status).toBe(400);
+  });
+});

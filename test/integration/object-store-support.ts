@@ -31,10 +31,11 @@ export async function startSwiftHarness(
     account,
     projectAt: (p) => h.demo.providers[p]!.projects['demo']!,
     swiftAt: (p) => h.demo.providers[p]!.objectStore,
-    req: (method, path) =>
-      request(h.server)
-        [method.toLowerCase() as 'get'](path.startsWith('/') ? path : `${account}/${path}`)
-        .set('x-auth-token', token),
+    req: (method, path) => {
+      const agent = request(h.server);
+      const url = path.startsWith('/') ? path : `${account}/${path}`;
+      return agent[method.toLowerCase() as 'get'](url).set('x-auth-token', token);
+    },
     close: () => h.close(),
   };
 }
@@ -51,9 +52,9 @@ export function objectsAt(s: SwiftHarness, provider: string, container: string):
 }
 
 /** supertest's buffered binary body parser. */
-export function binary(res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void): void {
+export const binary = ((res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void): void => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
   res.on('error', (e: Error) => cb(e, Buffer.alloc(0)));
-}
+}) as unknown as Parameters<request.Test['parse']>[0];

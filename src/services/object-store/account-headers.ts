@@ -42,7 +42,7 @@ export function duplicateNames(pages: readonly ProviderPage[]): number {
   let dupes = 0;
   for (const p of pages) {
     for (const row of p.rows) {
-      const name = row['name'];
+      const name = (row as { name?: unknown }).name;
       if (typeof name !== 'string') continue;
       if (seen.has(name)) dupes += 1;
       else seen.add(name);

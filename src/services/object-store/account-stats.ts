@@ -13,7 +13,14 @@ const NAMES_FOR_HEAD = 1000;
 
 /** Account HEAD: the counters of every reachable provider, merged; 204 like Swift. */
 export async function accountStats(call: SwiftCall): Promise<void> {
-  const fetched = await fetchPages(call, call.client.names, undefined, { reverse: false, limit: NAMES_FOR_HEAD });
+  const fetched = await fetchPages(call, call.client.names, undefined, {
+    marker: '',
+    endMarker: '',
+    prefix: '',
+    delimiter: '',
+    reverse: false,
+    limit: NAMES_FOR_HEAD,
+  });
   answerPartial(call, fetched.failed, fetched.pages.length);
   const merged = mergedAccountHeaders(fetched.pages);
   const first = fetched.pages[0];

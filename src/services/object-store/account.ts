@@ -1,4 +1,6 @@
 import { targetedProvider } from '../../location/provider-header';
+import type { HeaderBag } from '../../upstream/headers';
+import { checkMetadata } from './constraints';
 import { accountStats } from './account-stats';
 import { listAccount } from './account-listing';
 import { bulkDelete } from './bulk-delete';
@@ -14,6 +16,7 @@ import { accountOf } from './upstream-url';
 export async function accountRequest(call: SwiftCall): Promise<void> {
   const method = call.req.method;
   const targeted = targetedProvider(call.req.headers['x-ocx-provider'], call.client.names);
+  if (method === 'POST') checkMetadata(call.req.headers as HeaderBag, 'account', call.limits);
   if ((method === 'POST' || method === 'DELETE') && queryParam(call, 'bulk-delete') !== undefined) {
     return bulkDelete(call);
   }
@@ -29,7 +32,8 @@ async function forwardAccount(call: SwiftCall, provider: string): Promise<void> 
     proxyAccount: call.account,
     providerAccount: accountOf(await call.client.baseUrl(provider)),
   });
-  const hasBody = Number(call.req.headers['content-length'] ?? 0) > 0 || call.req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    Number(call.req.headers['content-length'] ?? 0) > 0 || call.req.headers['transfer-encoding'] !== undefined;
   const up = await call.client.send(provider, {
     method: call.req.method,
     query: call.query,

@@ -29,7 +29,8 @@ export function bulkFormat(accept: string | undefined): BulkFormat | undefined {
     ACCEPTABLE.forEach((fmt, order) => {
       const [major] = fmt.split('/');
       const matches = r.type === '*/*' || r.type === fmt || r.type === `${major}/*`;
-      if (matches && (!best || r.q > best.q || (r.q === best.q && order < best.order))) best = { type: fmt, q: r.q, order };
+      if (matches && (!best || r.q > best.q || (r.q === best.q && order < best.order)))
+        best = { type: fmt, q: r.q, order };
     });
   }
   return best?.type;
@@ -54,7 +55,9 @@ export function renderBulkDelete(format: BulkFormat, r: BulkDeleteResult): strin
       const tag = k.replace(/ /g, '_').toLowerCase();
       return `<${tag}>${xmlEscape(String(dict[k]))}</${tag}>\n`;
     });
-    const errs = r.errors.map(([n, s]) => `<object><name>${xmlEscape(n)}</name><status>${xmlEscape(s)}</status></object>\n`);
+    const errs = r.errors.map(
+      ([n, s]) => `<object><name>${xmlEscape(n)}</name><status>${xmlEscape(s)}</status></object>\n`,
+    );
     return `<delete>\n${lines.join('')}<errors>\n${errs.join('')}</errors>\n</delete>\n`;
   }
   const lines = keys.map((k) => `${k}: ${dict[k]}\n`);

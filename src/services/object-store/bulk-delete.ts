@@ -30,6 +30,7 @@ export async function bulkDelete(call: SwiftCall): Promise<void> {
   try {
     const incoming = headerValue(call.req.headers, 'content-type');
     if (incoming && !incoming.startsWith('text/plain')) throw new OcxError(406, 'badRequest', 'Not Acceptable');
+    if (Number(call.req.headers['content-length'] ?? 0) > MAX_BODY) throw new PayloadTooLarge();
     const names = parseNames(await readBody(call.req, MAX_BODY));
     if (names.length > MAX_DELETES) throw new PayloadTooLarge(`Maximum Bulk Deletes: ${MAX_DELETES} per request`);
     // Objects first, then containers (which must be empty by then), as Swift does.
@@ -84,7 +85,8 @@ async function deleteOne(call: SwiftCall, raw: string): Promise<Outcome> {
   try {
     const ref = containerRef(call, container);
     const holders = await call.locator.holders(call.client, ref);
-    if (holders.providers.length === 0) return holders.failed.length ? { kind: 'failed', status: 503 } : { kind: 'notFound' };
+    if (holders.providers.length === 0)
+      return holders.failed.length ? { kind: 'failed', status: 503 } : { kind: 'notFound' };
     const result = await sendMany(call, holders.providers, { method: 'DELETE', container: ref.name, object });
     for (const a of result.ok) discard(a.value);
     const statuses = result.ok.map((a) => a.value.status);

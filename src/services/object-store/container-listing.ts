@@ -1,10 +1,10 @@
 import { ItemNotFound } from '../../errors/errors';
-import { headerValue, type HeaderBag } from '../../upstream/headers';
+import type { HeaderBag } from '../../upstream/headers';
 import { NOT_FOUND, type ContainerRef } from './container-locator';
 import { sumHeaders } from './counters';
 import { forwardRequest } from './forward-request';
 import { fetchPages, type ProviderPage } from './listing-fetch';
-import { mergePages, parseListingRequest, renderRows } from './listing-adapter';
+import { mergeAndRender, readListingQuery } from './listing-response';
 import { answerPartial } from './partial';
 import { sendListing } from './send-listing';
 import type { SwiftCall } from './swift-call';
@@ -15,12 +15,13 @@ import type { SwiftCall } from './swift-call';
  * provider's row winning (DESIGN.md: a read finds the object at the first provider that has it).
  */
 export async function listContainer(call: SwiftCall, ref: ContainerRef): Promise<void> {
-  const listing = parseListingRequest(call.query, headerValue(call.req.headers, 'accept'));
   const found = await call.locator.require(call.client, ref);
   const holders = found.providers;
   const [only] = holders;
   if (holders.length === 1 && only && found.failed.length === 0) return forwardRequest(call, only, ref.name, undefined);
-  const fetched = await fetchPages(call, holders, ref.name, listing.window);
+  const query = readListingQuery(call, 'container');
+  if (!query) return;
+  const fetched = await fetchPages(call, holders, ref.name, query.window);
   const present = fetched.pages.filter((p) => p.status !== 404);
   if (present.length === 0 && fetched.failed.length === 0) {
     call.locator.removed(call.client, ref.name, holders);
@@ -28,9 +29,8 @@ export async function listContainer(call: SwiftCall, ref: ContainerRef): Promise
   }
   // Providers the location lookup could not ask may hold part of the container too.
   answerPartial(call, [...found.failed, ...fetched.failed], present.length);
-  const rows = mergePages(present, listing.window, 'container');
-  const rendered = renderRows(rows, listing.format, { kind: 'container', name: ref.name });
-  await sendListing(call, present, mergedContainerHeaders(present), rendered);
+  const rendered = mergeAndRender(present, query, 'container', ref.name);
+  await sendListing(call, present, mergedContainerHeaders(present), rendered, query.varyAccept);
 }
 
 /** Object count and bytes summed over the holders; metadata, ACLs and policy from the first (DESIGN.md). */

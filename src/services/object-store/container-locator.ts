@@ -34,6 +34,7 @@ export class ContainerLocator {
 
   async holders(client: SwiftClient, ref: ContainerRef): Promise<Holders> {
     if (ref.provider) return { providers: [ref.provider], heads: new Map(), failed: [] };
+    await this.cache.warm('container', this.scope(client), ref.name);
     const cached = this.cache.get('container', this.scope(client), ref.name);
     if (cached) return { providers: order(client, cached), heads: new Map(), failed: [] };
     return this.lookup(client, ref.name);
@@ -46,7 +47,8 @@ export class ContainerLocator {
       async (provider, signal) => {
         const res = await client.send(provider, { method: 'HEAD', container: name, signal });
         discard(res);
-        if (res.status === 404) return undefined;
+        // Not there, or not there for this user (no role at that provider): either way not a holder.
+        if (res.status === 404 || res.status === 401 || res.status === 403) return undefined;
         if (res.status >= 200 && res.status < 300) return res.headers;
         throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
       },

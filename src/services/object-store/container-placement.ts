@@ -14,7 +14,11 @@ const SEGMENTS_SUFFIX = '_segments';
  * the configured policy: home, least-used (fewest containers per weight, counted by HEAD at every provider) or a
  * provider name.
  */
-export async function placeNewContainer(call: SwiftCall, name: string, unavailable: readonly string[]): Promise<string> {
+export async function placeNewContainer(
+  call: SwiftCall,
+  name: string,
+  unavailable: readonly string[],
+): Promise<string> {
   if (name.endsWith(SEGMENTS_SUFFIX) && name.length > SEGMENTS_SUFFIX.length) {
     const base = name.slice(0, -SEGMENTS_SUFFIX.length);
     const holders = await call.locator.holders(call.client, { name: base });

@@ -1,5 +1,6 @@
 import { Conflict } from '../../errors/errors';
-import { headerValue } from '../../upstream/headers';
+import { headerValue, type HeaderBag } from '../../upstream/headers';
+import { checkContainerName, checkMetadata } from './constraints';
 import type { ContainerRef } from './container-locator';
 import { listContainer } from './container-listing';
 import { placeNewContainer } from './container-placement';
@@ -17,6 +18,8 @@ import { containerRef, relayFrom, viewOf, type SwiftCall } from './swift-call';
  */
 export async function containerRequest(call: SwiftCall, raw: string): Promise<void> {
   const ref = containerRef(call, raw);
+  if (call.req.method === 'PUT') checkContainerName(ref.name, call.limits);
+  if (call.req.method === 'PUT' || call.req.method === 'POST') checkMetadata(call.req.headers as HeaderBag, 'container', call.limits);
   switch (call.req.method) {
     case 'GET':
       return listContainer(call, ref);
@@ -76,11 +79,19 @@ async function putContainer(call: SwiftCall, ref: ContainerRef): Promise<void> {
   }
   const holders = await call.locator.holders(call.client, ref);
   if (holders.providers.length > 0) {
-    const result = await sendMany(call, holders.providers, await requestOp(call, holders.providers[0] as string, ref.name));
+    const result = await sendMany(
+      call,
+      holders.providers,
+      await requestOp(call, holders.providers[0] as string, ref.name),
+    );
     await relayPicked(call, result);
     return;
   }
-  const target = await placeNewContainer(call, ref.name, holders.failed.map((f) => f.provider));
+  const target = await placeNewContainer(
+    call,
+    ref.name,
+    holders.failed.map((f) => f.provider),
+  );
   const up = await call.client.send(target, await requestOp(call, target, ref.name));
   if (up.status >= 200 && up.status < 300) call.locator.remember(call.client, ref.name, [target]);
   await relayFrom(call, target, up);

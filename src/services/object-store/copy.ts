@@ -42,7 +42,8 @@ export async function copyObject(call: SwiftCall, src: ObjectAddress, dst: Objec
   for (const h of ['x-copy-from-account', 'destination-account']) {
     const v = headerValue(call.req.headers, h);
     // One account only: the proxy's (Swift without an ACL for the other account answers 403 too).
-    if (v !== undefined && swiftUnquote(v.trim()) !== call.account) throw new Forbidden('Access to another account is not allowed.');
+    if (v !== undefined && swiftUnquote(v.trim()) !== call.account)
+      throw new Forbidden('Access to another account is not allowed.');
   }
   const [srcHolders, dstHolders] = await Promise.all([
     call.locator.require(call.client, src.ref),
@@ -79,7 +80,8 @@ export async function copyObject(call: SwiftCall, src: ObjectAddress, dst: Objec
 
 const SOURCE_CONDITIONALS = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range'];
 /** Headers Swift keeps with an object (proxy allowed_headers, user metadata, X-Delete-At). */
-const KEPT = /^(x-object-meta-|content-encoding$|content-disposition$|content-language$|cache-control$|expires$|x-robots-tag$|x-delete-at$)/;
+const KEPT =
+  /^(x-object-meta-|content-encoding$|content-disposition$|content-language$|cache-control$|expires$|x-robots-tag$|x-delete-at$)/;
 
 async function streamCopy(
   call: SwiftCall,
@@ -109,7 +111,8 @@ async function streamCopy(
     await relay(call.res, call.client.ctx, source, await viewOf(call, src.provider), 'GET');
     return;
   }
-  const isManifest = source.headers['x-static-large-object'] !== undefined || source.headers['x-object-manifest'] !== undefined;
+  const isManifest =
+    source.headers['x-static-large-object'] !== undefined || source.headers['x-object-manifest'] !== undefined;
   const length = headerValue(source.headers, 'content-length');
   if (manifestGet && isManifest) {
     source.body.destroy();

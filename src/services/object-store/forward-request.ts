@@ -5,7 +5,12 @@ import { relayFrom, type SwiftCall } from './swift-call';
 import { accountOf } from './upstream-url';
 
 /** The client's container or object request for one provider: its headers made right there, its body streamed (never buffered). */
-export async function requestOp(call: SwiftCall, provider: string, container: string, object?: string): Promise<SwiftOp> {
+export async function requestOp(
+  call: SwiftCall,
+  provider: string,
+  container: string,
+  object?: string,
+): Promise<SwiftOp> {
   const headers = rewriteRequestHeaders(forwardableHeaders(call.req.headers), {
     provider,
     providers: call.client.names,
@@ -15,7 +20,12 @@ export async function requestOp(call: SwiftCall, provider: string, container: st
   return { method: call.req.method, container, object, query: call.query, headers };
 }
 
-export async function forwardRequest(call: SwiftCall, provider: string, container: string, object?: string): Promise<void> {
+export async function forwardRequest(
+  call: SwiftCall,
+  provider: string,
+  container: string,
+  object?: string,
+): Promise<void> {
   const op = await requestOp(call, provider, container, object);
   const streamed = hasBody(call.req.headers);
   const up = await call.client.send(provider, {

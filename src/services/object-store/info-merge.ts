@@ -31,7 +31,11 @@ export function mergeInfo(docs: readonly InfoDoc[]): InfoDoc {
   for (const [key, value] of Object.entries(first)) {
     if (PROXY_UNSUPPORTED.has(key)) continue;
     if (!rest.every((d) => key in d)) continue;
-    out[key] = mergeValue(key, value, rest.map((d) => d[key]));
+    out[key] = mergeValue(
+      key,
+      value,
+      rest.map((d) => d[key]),
+    );
   }
   return out;
 }

@@ -24,7 +24,7 @@ export interface MergedInfo {
 export class SwiftInfo {
   private readonly learned = new Map<string, string>();
   private readonly flight = new SingleFlight<MergedInfo>();
-  private cached?: { value: MergedInfo; until: number };
+  private cachedValue?: { value: MergedInfo; until: number };
 
   constructor(
     private readonly config: Config,
@@ -38,14 +38,24 @@ export class SwiftInfo {
   }
 
   known(provider: string): boolean {
-    return infoUrls(this.config.providers.find((p) => p.name === provider), this.learned.get(provider)).length > 0;
+    return (
+      infoUrls(
+        this.config.providers.find((p) => p.name === provider),
+        this.learned.get(provider),
+      ).length > 0
+    );
+  }
+
+  /** The merged capabilities if a recent answer is at hand (no I/O). */
+  cached(): InfoDoc | undefined {
+    return this.cachedValue?.value.doc;
   }
 
   async get(signal?: AbortSignal): Promise<MergedInfo> {
-    if (this.cached && this.cached.until > this.now()) return this.cached.value;
+    if (this.cachedValue && this.cachedValue.until > this.now()) return this.cachedValue.value;
     return this.flight.run('info', async () => {
       const value = await this.fetchAll(signal);
-      this.cached = { value, until: this.now() + (value.missing.length ? PARTIAL_TTL_MS : TTL_MS) };
+      this.cachedValue = { value, until: this.now() + (value.missing.length ? PARTIAL_TTL_MS : TTL_MS) };
       return value;
     });
   }
@@ -60,7 +70,14 @@ export class SwiftInfo {
           this.learned.get(name),
         );
         for (const url of urls) {
-          const res = await this.upstream.send({ provider: name, service: 'object-store', method: 'GET', url, headers: { accept: 'application/json' }, signal: s });
+          const res = await this.upstream.send({
+            provider: name,
+            service: 'object-store',
+            method: 'GET',
+            url,
+            headers: { accept: 'application/json' },
+            signal: s,
+          });
           if (res.status === 200) return res.json<InfoDoc>(1024 * 1024);
           res.body.resume();
         }
@@ -69,7 +86,8 @@ export class SwiftInfo {
       { signal, timeoutMs: Math.min(this.config.timeouts.responseMs, 10_000) },
     );
     const docs = result.ok.map((r) => r.value).filter((d) => d !== null && typeof d === 'object');
-    if (docs.length === 0) throw new ProviderUnavailable(result.failed.map((f) => f.provider).join(', '), 'did not answer /info');
+    if (docs.length === 0)
+      throw new ProviderUnavailable(result.failed.map((f) => f.provider).join(', '), 'did not answer /info');
     return { doc: mergeInfo(docs), missing: result.failed.map((f) => f.provider) };
   }
 }

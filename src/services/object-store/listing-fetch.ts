@@ -1,46 +1,26 @@
 import { ProviderUnavailable } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
+import { parseSwiftListing, type SwiftListingLevel, type SwiftRow } from '../../fanout/merge/swift-rows';
+import { isSwiftPageComplete, swiftProviderQuery, type SwiftWindow } from '../../fanout/merge/swift-window';
 import type { HeaderBag } from '../../upstream/headers';
 import type { SwiftCall } from './swift-call';
 import { buildQuery } from './upstream-url';
 
-/** One listing row as a provider's Swift returned it in JSON (`name` or `subdir`, plus counters). */
-export type ListingRow = Record<string, unknown>;
-
-/** The window every provider is asked for: the client's, with `limit` resolved (DESIGN.md "Merged listings"). */
-export interface ListingWindow {
-  marker?: string;
-  endMarker?: string;
-  prefix?: string;
-  delimiter?: string;
-  reverse: boolean;
-  limit: number;
-}
-
 export interface ProviderPage {
   provider: string;
+  /** Configured priority: on equal object names the lower number wins. */
+  priority: number;
   status: number;
   headers: HeaderBag;
-  rows: ListingRow[];
+  rows: SwiftRow[];
+  /** The provider has nothing more in the window (its page is shorter than the limit). */
+  complete: boolean;
 }
 
 export interface FetchedPages {
-  /** In priority order: on equal names the first page's row wins. */
+  /** In priority order. */
   pages: ProviderPage[];
   failed: ProviderFailure[];
-}
-
-/** Upstream query for a window; always JSON, whatever the client asked for (the proxy renders the format). */
-export function windowQuery(w: ListingWindow): string {
-  return buildQuery([
-    ['format', 'json'],
-    ['limit', String(w.limit)],
-    ['marker', w.marker],
-    ['end_marker', w.endMarker],
-    ['prefix', w.prefix],
-    ['delimiter', w.delimiter],
-    ['reverse', w.reverse ? 'true' : undefined],
-  ]);
 }
 
 /**
@@ -53,9 +33,10 @@ export async function fetchPages(
   call: SwiftCall,
   providers: readonly string[],
   container: string | undefined,
-  window: ListingWindow,
+  window: SwiftWindow,
 ): Promise<FetchedPages> {
-  const query = windowQuery(window);
+  const query = buildQuery(swiftProviderQuery(window));
+  const level: SwiftListingLevel = container === undefined ? 'account' : 'container';
   const result = await fanOut(
     providers,
     async (provider, signal): Promise<ProviderPage> => {
@@ -66,17 +47,19 @@ export async function fetchPages(
         headers: { accept: 'application/json' },
         signal,
       });
+      const priority = call.client.provider(provider).priority;
       if (res.status === 204 || res.status === 404) {
         res.body.resume();
-        return { provider, status: res.status, headers: res.headers, rows: [] };
+        return { provider, priority, status: res.status, headers: res.headers, rows: [], complete: true };
       }
       if (res.status !== 200) {
         res.body.resume();
         throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
       }
-      const rows = await res.json<unknown>();
-      if (!Array.isArray(rows)) throw new ProviderUnavailable(provider, 'answered a listing that is not a JSON list');
-      return { provider, status: res.status, headers: res.headers, rows: rows as ListingRow[] };
+      const rows = parseSwiftListing(await res.json<unknown>(), level);
+      if (!rows) throw new ProviderUnavailable(provider, 'answered something that is not a Swift listing');
+      const complete = isSwiftPageComplete(rows.length, window.limit);
+      return { provider, priority, status: res.status, headers: res.headers, rows, complete };
     },
     { signal: call.client.ctx.signal, deadline: call.client.ctx.deadline },
   );

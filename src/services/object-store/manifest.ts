@@ -1,4 +1,4 @@
-import { BadRequest } from '../../errors/errors';
+import { BadRequest, PayloadTooLarge } from '../../errors/errors';
 import { readBody } from '../../http/body';
 import { parseAtProvider, type AtProvider } from '../../location/parse-at-provider';
 import { headerValue } from '../../upstream/headers';
@@ -19,7 +19,16 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
  * that also holds the segment containers; `@provider` suffixes in segment paths are stripped. Segments only at
  * another provider are refused with a 400 that says so.
  */
-export async function putSloManifest(call: SwiftCall, holders: readonly string[], container: string, object: string): Promise<void> {
+export async function putSloManifest(
+  call: SwiftCall,
+  holders: readonly string[],
+  container: string,
+  object: string,
+): Promise<void> {
+  // Refuse an announced oversize body before reading any of it.
+  if (Number(call.req.headers['content-length'] ?? 0) > MAX_MANIFEST_BYTES) {
+    throw new PayloadTooLarge(`A manifest is at most ${MAX_MANIFEST_BYTES} bytes.`);
+  }
   const raw = await readBody(call.req, MAX_MANIFEST_BYTES);
   const doc = parseManifest(raw);
   const refs = new Map<string, AtProvider>();
@@ -46,7 +55,12 @@ export async function putSloManifest(call: SwiftCall, holders: readonly string[]
 }
 
 /** DLO: `X-Object-Manifest: <segment container>/<prefix>`; the manifest goes where the segment container is. */
-export async function putDloManifest(call: SwiftCall, holders: readonly string[], container: string, object: string): Promise<void> {
+export async function putDloManifest(
+  call: SwiftCall,
+  holders: readonly string[],
+  container: string,
+  object: string,
+): Promise<void> {
   const value = headerValue(call.req.headers, 'x-object-manifest') ?? '';
   const raw = value.replace(/^\/+/, '');
   const segContainer = swiftUnquote(raw.slice(0, raw.indexOf('/') < 0 ? raw.length : raw.indexOf('/')));
@@ -56,7 +70,12 @@ export async function putDloManifest(call: SwiftCall, holders: readonly string[]
 }
 
 /** The manifest container's holders that also hold every (known) segment container. */
-async function colocate(call: SwiftCall, holders: readonly string[], refs: readonly AtProvider[], container: string): Promise<string[]> {
+async function colocate(
+  call: SwiftCall,
+  holders: readonly string[],
+  refs: readonly AtProvider[],
+  container: string,
+): Promise<string[]> {
   const segHolders = await Promise.all(
     refs.map(async (r) => ({
       name: r.id,

@@ -1,5 +1,6 @@
 import { ItemNotFound, ProviderUnavailable } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
+import { placeAmongHolders } from '../../location/placement';
 import { NOT_FOUND } from './container-locator';
 import { buildQuery } from './upstream-url';
 import { discard } from './swift-client';
@@ -32,7 +33,7 @@ export async function locateObject(
     async (provider, signal) => {
       const res = await call.client.send(provider, { method: 'HEAD', container, object, query, signal });
       discard(res);
-      if (res.status === 404) return false;
+      if (res.status === 404 || res.status === 401 || res.status === 403) return false;
       if (res.status >= 200 && res.status < 300) return true;
       throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
     },
@@ -42,7 +43,12 @@ export async function locateObject(
 }
 
 /** Where a read (GET, HEAD, POST) goes: the only holder, else the first holder that has the object. */
-export async function readTarget(call: SwiftCall, holders: readonly string[], container: string, object: string): Promise<string> {
+export async function readTarget(
+  call: SwiftCall,
+  holders: readonly string[],
+  container: string,
+  object: string,
+): Promise<string> {
   const [only] = holders;
   if (holders.length === 1 && only) return only;
   const loc = await locateObject(call, holders, container, object);
@@ -58,7 +64,12 @@ export async function readTarget(call: SwiftCall, holders: readonly string[], co
  * the provider the placement policy names (home, or a provider name) when it holds the container, else the
  * highest-priority holder.
  */
-export async function writeTarget(call: SwiftCall, holders: readonly string[], container: string, object: string): Promise<string> {
+export async function writeTarget(
+  call: SwiftCall,
+  holders: readonly string[],
+  container: string,
+  object: string,
+): Promise<string> {
   const [first] = holders;
   if (!first) throw new ItemNotFound(NOT_FOUND);
   if (holders.length === 1) return first;
@@ -72,7 +83,5 @@ export async function writeTarget(call: SwiftCall, holders: readonly string[], c
 }
 
 export function containerPlacement(call: SwiftCall, holders: readonly string[]): string {
-  const policy = call.client.deps.config.placement.policy;
-  const preferred = policy === 'home' ? call.client.home : policy;
-  return holders.includes(preferred) ? preferred : (holders[0] as string);
+  return placeAmongHolders(call.client.deps.config.placement.policy, call.client.home, holders);
 }

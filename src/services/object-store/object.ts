@@ -1,3 +1,5 @@
+import type { HeaderBag } from '../../upstream/headers';
+import { checkMetadata, checkObjectCreation } from './constraints';
 import { addressFromHeader, copyObject } from './copy';
 import { putDloManifest, putSloManifest } from './manifest';
 import { readTarget, writeTarget } from './object-location';
@@ -12,6 +14,9 @@ import { forwardRequest, requestOp } from './forward-request';
 export async function objectRequest(call: SwiftCall, rawContainer: string, object: string): Promise<void> {
   const ref = containerRef(call, rawContainer);
   const method = call.req.method;
+  const headers = call.req.headers as HeaderBag;
+  if (method === 'PUT') checkObjectCreation(object, headers, call.limits);
+  if (method === 'PUT' || method === 'POST' || method === 'COPY') checkMetadata(headers, 'object', call.limits);
   const here = { raw: rawContainer, ref, object };
   if (method === 'COPY') return copyObject(call, here, addressFromHeader(call, 'destination'));
   if (method === 'PUT' && call.req.headers['x-copy-from'] !== undefined) {
@@ -26,7 +31,10 @@ export async function objectRequest(call: SwiftCall, rawContainer: string, objec
   if (method === 'DELETE') {
     // A name shadowed at several holders would reappear after deleting it at one: delete it everywhere.
     if (holders.length === 1) return forwardRequest(call, holders[0] as string, ref.name, object);
-    await relayPicked(call, await sendMany(call, holders, await requestOp(call, holders[0] as string, ref.name, object)));
+    await relayPicked(
+      call,
+      await sendMany(call, holders, await requestOp(call, holders[0] as string, ref.name, object)),
+    );
     return;
   }
   return forwardRequest(call, await readTarget(call, holders, ref.name, object), ref.name, object);

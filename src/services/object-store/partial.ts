@@ -14,6 +14,7 @@ export function answerPartial(call: SwiftCall, failed: readonly ProviderFailure[
   if (call.client.deps.config.strictListings) {
     throw new ProviderUnavailable(header, 'did not answer and strict_listings is on', { cause: first.error });
   }
-  for (const f of failed) call.client.deps.metrics?.partialListings.inc({ service: 'object-store', provider: f.provider });
+  for (const f of failed)
+    call.client.deps.metrics?.partialListings.inc({ service: 'object-store', provider: f.provider });
   call.res.setHeader('x-ocx-partial', header);
 }

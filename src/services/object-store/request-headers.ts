@@ -38,7 +38,11 @@ export function rewriteRequestHeaders(headers: HeaderBag, rw: RequestRewrite): H
 }
 
 /** `c@p/rest` → `c/rest` when p is the target provider. */
-export function stripContainerProvider(header: string, value: string, rw: Pick<RequestRewrite, 'provider' | 'providers'>): string {
+export function stripContainerProvider(
+  header: string,
+  value: string,
+  rw: Pick<RequestRewrite, 'provider' | 'providers'>,
+): string {
   const lead = value.startsWith('/') ? '/' : '';
   const body = value.slice(lead.length);
   const slash = body.indexOf('/');

@@ -5,6 +5,7 @@ import { authenticate } from '../../identity/caller';
 import { LocationCache } from '../../location/location-cache';
 import { memoryCache } from '../../state/cache';
 import { accountRequest } from './account';
+import { limitsFromInfo } from './constraints';
 import { ContainerLocator } from './container-locator';
 import { containerRequest } from './container';
 import { SwiftInfo } from './info';
@@ -17,12 +18,14 @@ import { parseSwiftPath, targetOf } from './swift-path';
  * The object-store front (issue 4): `/object-store/v1/AUTH_<home project>` is one Swift account over every
  * provider, and `/info` (also `/object-store/info`) their common capabilities. Mount at the listener root.
  */
-export function objectStoreRoutes(deps: SwiftDeps): Router {
+export function objectStoreRoutes(deps: SwiftDeps & { locations?: LocationCache }): Router {
   const { config } = deps;
   const info = new SwiftInfo(config, deps.upstream);
   const swiftDeps: SwiftDeps = { ...deps, learnBase: (p, base) => info.learn(p, base) };
+  // app.ts passes one layered over the shared state (issue 7).
   const locator = new ContainerLocator(
-    new LocationCache(memoryCache<{ providers: string[] }>(config.cache.locationMax), config.cache.locationTtlMs),
+    deps.locations ??
+      new LocationCache(memoryCache<{ providers: string[] }>(config.cache.locationMax), config.cache.locationTtlMs),
   );
   const router = Router();
 
@@ -56,6 +59,7 @@ export function objectStoreRoutes(deps: SwiftDeps): Router {
       account,
       proxyBase: `${config.publicUrl}/object-store/${path.version}/${account}`,
       query: q < 0 ? '' : req.url.slice(q),
+      limits: limitsFromInfo(info.cached()),
     };
     const target = targetOf(path);
     if (target.level === 'account') return accountRequest(call);

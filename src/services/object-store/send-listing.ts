@@ -1,6 +1,6 @@
 import type { HeaderBag } from '../../upstream/headers';
 import type { ProviderPage } from './listing-fetch';
-import type { RenderedListing } from './listing-adapter';
+import type { RenderedSwiftListing } from './formats';
 import { setHeaders } from './relay';
 import { clientHeaders } from './response-headers';
 import { viewOf, type SwiftCall } from './swift-call';
@@ -16,15 +16,18 @@ export async function sendListing(
   call: SwiftCall,
   pages: readonly ProviderPage[],
   merged: HeaderBag,
-  rendered: RenderedListing,
+  rendered: RenderedSwiftListing,
+  varyAccept: boolean,
 ): Promise<void> {
   const first = pages[0];
-  const headers = first ? clientHeaders(merged, await viewOf(call, first.provider), call.client.ctx.requestId) : { ...merged };
+  const headers = first
+    ? clientHeaders(merged, await viewOf(call, first.provider), call.client.ctx.requestId)
+    : { ...merged };
   for (const h of PER_RESPONSE) delete headers[h];
   headers['x-ocx-provider'] = pages.map((p) => p.provider).join(',');
   headers['content-type'] = rendered.contentType;
   // The body depends on Accept unless ?format= chose it (listing_formats.py).
-  if (!new URLSearchParams(call.query).has('format')) headers['vary'] = 'Accept';
+  if (varyAccept) headers['vary'] = 'Accept';
   if (first) call.client.ctx.provider = first.provider;
   call.res.status(rendered.status);
   setHeaders(call.res, headers);
@@ -32,6 +35,6 @@ export async function sendListing(
     call.res.end();
     return;
   }
-  call.res.setHeader('content-length', String(Buffer.byteLength(rendered.body)));
+  call.res.setHeader('content-length', String(rendered.body.length));
   call.res.end(rendered.body);
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { targetedProvider } from '../../location/provider-header';
 import { parseAtProvider } from '../../location/parse-at-provider';
 import type { UpstreamResponse } from '../../upstream/client';
+import type { SwiftLimits } from './constraints';
 import type { ContainerLocator, ContainerRef } from './container-locator';
 import { relay } from './relay';
 import type { AccountView } from './response-headers';
@@ -19,6 +20,8 @@ export interface SwiftCall {
   proxyBase: string;
   /** The raw query string of the client's request, with its "?" ('' when none). */
   query: string;
+  /** Swift's name and metadata limits as the merged /info states them (defaults until it is known). */
+  limits: SwiftLimits;
 }
 
 export async function viewOf(call: SwiftCall, provider: string): Promise<AccountView> {

@@ -40,7 +40,14 @@ export interface SwiftOp {
  * SECURITY: credentials the client meant for the proxy (its home token, under any of Swift's names) never go to
  * a provider; each provider gets its own session token instead.
  */
-const CLIENT_CREDENTIALS = ['x-storage-token', 'x-service-token', 'authorization', 'cookie', 'x-auth-user', 'x-auth-key'];
+const CLIENT_CREDENTIALS = [
+  'x-storage-token',
+  'x-service-token',
+  'authorization',
+  'cookie',
+  'x-auth-user',
+  'x-auth-key',
+];
 
 /** Client request headers fit to forward to a provider (hop-by-hop, proxy-only and credential headers removed). */
 export function forwardableHeaders(incoming: IncomingHttpHeaders): HeaderBag {

@@ -1,7 +1,7 @@
 /**
  * A provider URL for a container or object. Each name is percent-encoded; a "/" inside an object name stays a
  * "/" except where the next segment would be "." or "..": URL parsers (WHATWG, hence undici) collapse such dot
- * segments, which would address another object (or another account). There the "/" is sent as "%2F" instead;
+ * segments, which would address another object (or another account). There the "/" next to it is sent as "%2F";
  * Swift percent-decodes the whole path before splitting it, so it reads the very same name
  * (swift/proxy/server.py get_controller). Checked against Swift 2.30: `c%2F..` names object ".." in "c".
  */
@@ -13,13 +13,24 @@ function isDotSegment(s: string): boolean {
   return s === '.' || s === '..';
 }
 
-/** Joins path segments, gluing any dot segment to its predecessor with an encoded "/". */
+/**
+ * Joins path segments so that none is a dot segment: a run of dot segments is glued to the segment after it
+ * (`a/../b` → `a/..%2Fb`), or, at the end of the path, to the one before it (`c/..` → `c%2F..`).
+ */
 function joinSafely(head: string, segments: readonly string[]): string {
-  let out = head;
+  const groups: string[] = [];
+  let pending: string[] = [];
   for (const seg of segments) {
-    out += (isDotSegment(seg) ? '%2F' : '/') + encodeSegment(seg);
+    if (isDotSegment(seg)) {
+      pending.push(seg);
+      continue;
+    }
+    groups.push([...pending, seg].map(encodeSegment).join('%2F'));
+    pending = [];
   }
-  return out;
+  const tail = pending.map((seg) => `%2F${encodeSegment(seg)}`).join('');
+  if (groups.length === 0) return head + tail;
+  return `${head}/${groups.join('/')}${tail}`;
 }
 
 /** `base` is the provider's account URL (`.../v1/AUTH_<project>`, no trailing slash). */

@@ -60,13 +60,18 @@ describe('fanOut', () => {
   });
 
   it('the request deadline caps the budget', async () => {
-    const result = await fanOut(['x'], (_p, signal) => sleep(5_000, signal).then(() => 1), { deadline: Date.now() + 30, timeoutMs: 10_000 });
+    const result = await fanOut(['x'], (_p, signal) => sleep(5_000, signal).then(() => 1), {
+      deadline: Date.now() + 30,
+      timeoutMs: 10_000,
+    });
     expect(result.failed.map((f) => f.provider)).toEqual(['x']);
   });
 
   it('the client going away aborts every call', async () => {
     const controller = new AbortController();
-    const pending = fanOut(['a', 'b'], (_p, signal) => sleep(5_000, signal).then(() => 1), { signal: controller.signal });
+    const pending = fanOut(['a', 'b'], (_p, signal) => sleep(5_000, signal).then(() => 1), {
+      signal: controller.signal,
+    });
     controller.abort(new Error('client gone'));
     const result = await pending;
     expect(result.failed.map((f) => f.provider)).toEqual(['a', 'b']);

@@ -1,4 +1,4 @@
-import { choosePlacement, placementNeedsUsage } from '../../../src/location/placement';
+import { choosePlacement, placeAmongHolders, placementNeedsUsage } from '../../../src/location/placement';
 
 const providers = [
   { name: 'home', weight: 1 },
@@ -30,12 +30,36 @@ describe('choosePlacement', () => {
 
   it('least-used with no figures falls back to home; weight 0 is never chosen', () => {
     expect(choosePlacement({ policy: 'least-used', home: 'home', providers, usage: new Map() })).toBe('home');
-    const zero = [{ name: 'home', weight: 0 }, { name: 'bu', weight: 1 }];
-    expect(choosePlacement({ policy: 'least-used', home: 'home', providers: zero, usage: new Map([['home', 0], ['bu', 7]]) })).toBe('bu');
+    const zero = [
+      { name: 'home', weight: 0 },
+      { name: 'bu', weight: 1 },
+    ];
+    expect(
+      choosePlacement({
+        policy: 'least-used',
+        home: 'home',
+        providers: zero,
+        usage: new Map([
+          ['home', 0],
+          ['bu', 7],
+        ]),
+      }),
+    ).toBe('bu');
   });
 
   it('only least-used needs usage figures', () => {
     expect(placementNeedsUsage('least-used')).toBe(true);
     expect(placementNeedsUsage('home')).toBe(false);
+  });
+});
+
+describe('placeAmongHolders (a union container\'s new object)', () => {
+  it.each([
+    ['home', ['home', 'bu'], 'home'],
+    ['home', ['bu', 'nu'], 'bu'],
+    ['nu', ['home', 'nu'], 'nu'],
+    ['least-used', ['bu', 'nu'], 'bu'],
+  ])('policy %s, holders %j → %s', (policy, holders, expected) => {
+    expect(placeAmongHolders(policy, 'home', holders)).toBe(expected);
   });
 });

@@ -4,7 +4,9 @@ import type { ProviderPage } from '../../../../src/services/object-store/listing
 
 const page = (provider: string, headers: Record<string, string>, names: string[]): ProviderPage => ({
   provider,
+  priority: 1,
   status: 200,
+  complete: true,
   headers,
   rows: names.map((name) => ({ name, count: 1, bytes: 1 })),
 });

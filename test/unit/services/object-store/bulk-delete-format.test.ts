@@ -42,6 +42,6 @@ describe('bulk delete answers (swift/common/middleware/bulk.py get_response_body
   });
 
   it('quotes names like Python quote(safe="/")', () => {
-    expect(pyQuote("/c/a b(1)!é")).toBe('/c/a%20b%281%29%21%C3%A9');
+    expect(pyQuote('/c/a b(1)!é')).toBe('/c/a%20b%281%29%21%C3%A9');
   });
 });

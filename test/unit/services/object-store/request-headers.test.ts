@@ -21,7 +21,9 @@ describe('rewriteRequestHeaders', () => {
   });
 
   it('translates the proxy account into the provider account, refuses any other', () => {
-    expect(rewriteRequestHeaders({ 'x-symlink-target-account': 'AUTH_home1' }, rw)).toEqual({ 'x-symlink-target-account': 'AUTH_bu1' });
+    expect(rewriteRequestHeaders({ 'x-symlink-target-account': 'AUTH_home1' }, rw)).toEqual({
+      'x-symlink-target-account': 'AUTH_bu1',
+    });
     expect(() => rewriteRequestHeaders({ 'destination-account': 'AUTH_bu1' }, rw)).toThrow(Forbidden);
     expect(() => rewriteRequestHeaders({ 'x-copy-from-account': 'AUTH_other' }, rw)).toThrow(Forbidden);
   });

@@ -1,5 +1,10 @@
 import { ItemNotFound, PreconditionFailed } from '../../../../src/errors/errors';
-import { parseContainerObject, parseSwiftPath, swiftUnquote, targetOf } from '../../../../src/services/object-store/swift-path';
+import {
+  parseContainerObject,
+  parseSwiftPath,
+  swiftUnquote,
+  targetOf,
+} from '../../../../src/services/object-store/swift-path';
 
 describe('parseSwiftPath: like Swift, decode the whole path, then split in at most 4', () => {
   it.each([
@@ -14,7 +19,10 @@ describe('parseSwiftPath: like Swift, decode the whole path, then split in at mo
     // %2F is a "/" to Swift: the container ends at the first one, decoded or not.
     ['/v1/AUTH_p/c%2Fo%2Fp', { level: 'object', account: 'AUTH_p', container: 'c', object: 'o/p' }],
     ['/v1/AUTH_p/c/x%252Fy', { level: 'object', account: 'AUTH_p', container: 'c', object: 'x%2Fy' }],
-    ['/v1/AUTH_p/ph%C3%B6tos@home/%F0%9F%90%88', { level: 'object', account: 'AUTH_p', container: 'phötos@home', object: '🐈' }],
+    [
+      '/v1/AUTH_p/ph%C3%B6tos@home/%F0%9F%90%88',
+      { level: 'object', account: 'AUTH_p', container: 'phötos@home', object: '🐈' },
+    ],
   ])('%s', (path, expected) => {
     expect(targetOf(parseSwiftPath(path))).toEqual(expected);
   });

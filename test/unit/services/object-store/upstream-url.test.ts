@@ -1,4 +1,10 @@
-import { accountOf, buildQuery, containerObjectRef, containerUrl, objectUrl } from '../../../../src/services/object-store/upstream-url';
+import {
+  accountOf,
+  buildQuery,
+  containerObjectRef,
+  containerUrl,
+  objectUrl,
+} from '../../../../src/services/object-store/upstream-url';
 
 const base = 'http://swift:8080/v1/AUTH_abc';
 
@@ -12,9 +18,11 @@ describe('provider URLs keep every name verbatim', () => {
     ['o', `${base}/c/o`],
     ['a/b/c', `${base}/c/a/b/c`],
     ['é 🐈?#%', `${base}/c/%C3%A9%20%F0%9F%90%88%3F%23%25`],
-    ['a/../b', `${base}/c/a%2F../b`],
+    ['a/../b', `${base}/c/a/..%2Fb`],
     ['..', `${base}/c%2F..`],
-    ['./x', `${base}/c%2F./x`],
+    ['./x', `${base}/c/.%2Fx`],
+    ['a/../../b', `${base}/c/a/..%2F..%2Fb`],
+    ['d/..', `${base}/c/d%2F..`],
     ['a//b', `${base}/c/a//b`],
   ])('object %j', (object, expected) => {
     const url = objectUrl(base, 'c', object);
@@ -39,7 +47,13 @@ describe('provider URLs keep every name verbatim', () => {
   });
 
   it('buildQuery skips undefined and encodes', () => {
-    expect(buildQuery([['a', 'x y'], ['b', undefined], ['c', 'é&']])).toBe('?a=x%20y&c=%C3%A9%26');
+    expect(
+      buildQuery([
+        ['a', 'x y'],
+        ['b', undefined],
+        ['c', 'é&'],
+      ]),
+    ).toBe('?a=x%20y&c=%C3%A9%26');
     expect(buildQuery([['b', undefined]])).toBe('');
   });
 });
