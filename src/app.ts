@@ -4,16 +4,17 @@ import { compileCatalog, loadCatalogTemplate } from './catalog/template';
 import type { Config } from './config/types';
 import { ItemNotFound } from './errors/errors';
 import { errorHandler } from './http/error-handler';
-import { healthRoutes } from './http/health';
+import { healthRoutes, withReadinessDetail } from './http/health';
 import { requestContext } from './http/middleware';
 import { ProviderSessions, type ProviderSession } from './identity/provider-sessions';
 import { TokenValidator, type TokenCacheEntry } from './identity/token-validator';
+import { LocationCache } from './location/location-cache';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { identityRoutes } from './services/identity/routes';
 import { objectStoreRoutes } from './services/object-store/routes';
 import { routedFronts } from './services/routed/fronts';
-import { memoryCache } from './state/cache';
+import { createSharedState, type SharedState } from './state/shared-state';
 import { UpstreamClient } from './upstream/client';
 import { readinessCheck } from './upstream/readiness';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   upstream: UpstreamClient;
   validator: TokenValidator;
   sessions: ProviderSessions;
+  /** Local caches, layered over Redis with state.backend redis (issue 7). */
+  state: SharedState;
 }
 
 export interface Proxy {
@@ -40,23 +43,26 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
     ca: config.upstreamTls.caFile ? readFileSync(config.upstreamTls.caFile, 'utf8') : undefined,
     verify: config.upstreamTls.verify,
   });
+  const state = createSharedState(config.state, { metrics, logger });
   const home = config.providers.find((p) => p.name === config.home);
   if (!home?.keystoneUrl) throw new Error('home provider without keystone_url (config validation should prevent this)');
   const validator = new TokenValidator(
     { name: home.name, keystoneUrl: home.keystoneUrl },
     upstream,
-    memoryCache<TokenCacheEntry>(config.cache.tokenMax),
+    state.cache<TokenCacheEntry>('token', config.cache.tokenMax),
     config.cache,
     metrics,
   );
   const sessions = new ProviderSessions(
     config,
     upstream,
-    memoryCache<ProviderSession>(config.cache.providerTokenMax),
+    state.cache<ProviderSession>('provider_token', config.cache.providerTokenMax),
     metrics,
   );
   const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
-  const deps: AppDeps = { config, logger, metrics, upstream, validator, sessions };
+  const locations = (): LocationCache =>
+    new LocationCache(state.cache('location', config.cache.locationMax), config.cache.locationTtlMs);
+  const deps: AppDeps = { config, logger, metrics, upstream, validator, sessions, state };
 
   const app = express();
   app.disable('x-powered-by');
@@ -68,17 +74,26 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
   app.use(
     healthRoutes({
       metrics,
-      readiness: readinessCheck(config, upstream),
+      readiness: withReadinessDetail(readinessCheck(config, upstream), async () => ({
+        shared_state: await state.status(),
+        k2k: sessions.lastExchanges(),
+      })),
     }),
   );
   app.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));
-  app.use(objectStoreRoutes({ config, upstream, validator, sessions, metrics }));
-  const fronts = routedFronts({ config, upstream, validator, sessions });
+  app.use(objectStoreRoutes({ config, upstream, validator, sessions, metrics, locations: locations() }));
+  const fronts = routedFronts({ config, upstream, validator, sessions, locations: locations() });
   app.use('/compute', fronts.compute);
   app.use('/volume', fronts.volume);
   app.use('/image', fronts.image);
   app.use((req, _res, next) => next(new ItemNotFound(`The resource could not be found: ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(logger));
 
-  return { app, deps, close: () => upstream.close() };
+  return {
+    app,
+    deps,
+    close: async () => {
+      await Promise.all([upstream.close(), state.close()]);
+    },
+  };
 }

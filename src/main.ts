@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
+import { runCli } from './cli/dispatch';
+import { processIo } from './cli/io';
 import { ConfigError, compileConfig, loadConfigFile } from './config/load';
 import type { Config } from './config/types';
 import { startDemoCloud } from './demo/demo-cloud';
@@ -26,6 +28,12 @@ async function loadOrDemo(argv: string[]): Promise<{ config: Config; stopDemo?: 
 }
 
 async function main(): Promise<void> {
+  // Operator subcommands (check-config, providers) run instead of the server.
+  const cliStatus = await runCli(process.argv.slice(2), processIo);
+  if (cliStatus !== undefined) {
+    process.exitCode = cliStatus;
+    return;
+  }
   let loaded: Awaited<ReturnType<typeof loadOrDemo>>;
   try {
     loaded = await loadOrDemo(process.argv.slice(2));

@@ -2,8 +2,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
-import { configSchema, type ParsedConfig, type RawConfig } from './schema';
-import type { Config, ProviderConfig } from './types';
+import {
+  configSchema,
+  encryptionKeyProblem,
+  redisUrlProblem,
+  type ParsedConfig,
+  type RawConfig,
+  type SecretRef,
+} from './schema';
+import type { Config, ProviderConfig, SharedStateConfig } from './types';
 
 /** Thrown for any invalid configuration; `message` names the file and the key (STYLE.md habit 10). */
 export class ConfigError extends Error {
@@ -27,10 +34,70 @@ function describeIssue(issue: ZodIssue): string {
 }
 
 /** Validate an already-parsed document (used by the file loader and the demo cloud). */
-export function compileConfig(raw: unknown, sourceFile: string, baseDir = path.dirname(sourceFile)): Config {
+export function compileConfig(
+  raw: unknown,
+  sourceFile: string,
+  baseDir = path.dirname(sourceFile),
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(sourceFile, result.error.issues.map(describeIssue));
-  return toConfig(result.data, sourceFile, baseDir);
+  const secrets = new SecretResolver(baseDir, env);
+  const config = toConfig(result.data, sourceFile, baseDir, secrets);
+  if (secrets.problems.length) throw new ConfigError(sourceFile, secrets.problems);
+  return config;
+}
+
+/**
+ * Resolves `{ env: NAME }` / `{ file: PATH }` secret references (schema.ts `secret`), collecting one problem per
+ * key. Values are never put into messages: only the variable name or the path.
+ */
+class SecretResolver {
+  readonly problems: string[] = [];
+
+  constructor(
+    private readonly baseDir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  resolve(ref: SecretRef, key: string, check?: (value: string) => string | undefined): string {
+    const value = this.read(ref, key);
+    const problem = value !== undefined && typeof ref !== 'string' ? check?.(value) : undefined;
+    if (problem) this.problems.push(`${key}: ${problem}`);
+    return value ?? '';
+  }
+
+  private read(ref: SecretRef, key: string): string | undefined {
+    if (typeof ref === 'string') return ref;
+    if ('env' in ref) {
+      const value = this.env[ref.env];
+      if (!value) this.problems.push(`${key}: environment variable ${ref.env} is not set`);
+      return value || undefined;
+    }
+    const file = path.resolve(this.baseDir, ref.file);
+    try {
+      // A trailing newline (echo, editors) is not part of the secret.
+      const value = readFileSync(file, 'utf8').replace(/\r?\n+$/, '');
+      if (!value) this.problems.push(`${key}: file ${file} is empty`);
+      return value || undefined;
+    } catch (err) {
+      this.problems.push(`${key}: cannot read file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  }
+}
+
+function toSharedState(s: ParsedConfig['state'], secrets: SecretResolver): SharedStateConfig {
+  if (s.backend === 'memory' || !s.redis_url || !s.encryption_key) return { backend: 'memory' };
+  return {
+    backend: 'redis',
+    redisUrl: secrets.resolve(s.redis_url, 'state.redis_url', redisUrlProblem),
+    keyPrefix: s.key_prefix,
+    encryptionKey: new Uint8Array(
+      Buffer.from(secrets.resolve(s.encryption_key, 'state.encryption_key', encryptionKeyProblem), 'base64url'),
+    ),
+    commandTimeoutMs: s.command_timeout,
+  };
 }
 
 export function loadConfigFile(file: string): Config {
@@ -59,7 +126,7 @@ function resolveTemplate(template: string, baseDir: string, file: string): strin
   return found;
 }
 
-function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string): Config {
+function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets: SecretResolver): Config {
   const providers: ProviderConfig[] = Object.entries(c.providers).map(([name, p]) => ({
     name,
     keystoneUrl: p.keystone_url?.replace(/\/+$/, '').replace(/\/v3$/, ''),
@@ -72,7 +139,7 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string): Config 
       auth: 'tempauth',
       authUrl: p.object_store.auth_url,
       user: p.object_store.user,
-      key: p.object_store.key,
+      key: secrets.resolve(p.object_store.key, `providers.${name}.object_store.key`),
     },
   }));
   providers.sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
@@ -103,6 +170,7 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string): Config 
       verify: c.upstream_tls.verify,
     },
     trustProxy: c.trust_proxy,
+    state: toSharedState(c.state, secrets),
   };
 }
 

@@ -25,6 +25,66 @@ const size = z
 
 const providerName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
+/**
+ * A secret written inline, or named by reference so the config file itself can live in a ConfigMap and the secret
+ * in a Secret / systemd credential (deploy/). load.ts resolves references and validates the resolved value.
+ */
+const secret = z.union(
+  [
+    z.string().min(1),
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+  ],
+  { errorMap: () => ({ message: 'must be a string, { env: NAME } or { file: PATH }' }) },
+);
+export type SecretRef = z.output<typeof secret>;
+
+/** `state.encryption_key`: the JWE `dir`/A256GCM key, 32 bytes in base64url. Returns the problem, if any. */
+export function encryptionKeyProblem(value: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(value) || Buffer.from(value, 'base64url').length !== 32) {
+    return (
+      'must be 32 random bytes in base64url (43 characters), e.g. the output of: ' +
+      `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`
+    );
+  }
+  return undefined;
+}
+
+/** `state.redis_url`: what ioredis accepts. Never echoed back: it may carry a password. */
+export function redisUrlProblem(value: string): string | undefined {
+  return /^rediss?:\/\/[^/\s]*[^/\s@:]/.test(value)
+    ? undefined
+    : 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379/0)';
+}
+
+const sharedState = z
+  .object({
+    backend: z.enum(['memory', 'redis']).default('memory'),
+    redis_url: secret.optional(),
+    key_prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1-64 letters, digits or ":._-" (e.g. "ocx:")')
+      .default('ocx:'),
+    encryption_key: secret.optional(),
+    command_timeout: interval.default('250ms'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.backend !== 'redis') return;
+    for (const key of ['redis_url', 'encryption_key'] as const) {
+      if (s[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required with backend redis' });
+    }
+    if (typeof s.redis_url === 'string') {
+      const problem = redisUrlProblem(s.redis_url);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['redis_url'], message: problem });
+    }
+    if (typeof s.encryption_key === 'string') {
+      const problem = encryptionKeyProblem(s.encryption_key);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['encryption_key'], message: problem });
+    }
+  });
+
 const serviceEndpoints = z
   .object({
     identity: httpUrl.optional(),
@@ -44,7 +104,7 @@ const provider = z
     endpoints: serviceEndpoints.default({}),
     project_map: z.record(z.string()).default({}),
     object_store: z
-      .object({ auth: z.literal('tempauth'), auth_url: httpUrl, user: z.string().min(1), key: z.string().min(1) })
+      .object({ auth: z.literal('tempauth'), auth_url: httpUrl, user: z.string().min(1), key: secret })
       .strict()
       .optional(),
   })
@@ -111,6 +171,7 @@ export const configSchema = z
       .strict()
       .default({}),
     trust_proxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
+    state: sharedState.default({}),
   })
   .strict()
   .superRefine((c, ctx) => {

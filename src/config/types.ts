@@ -22,6 +22,14 @@ export interface ProviderConfig {
   objectStore?: TempauthObjectStore;
 }
 
+/**
+ * Where caches keep what other replicas can reuse (issue 7). `memory`: each instance alone. `redis`: a shared
+ * level behind each local cache; entries are JWE-encrypted with `encryptionKey` and stored under hashed keys.
+ */
+export type SharedStateConfig =
+  | { backend: 'memory' }
+  | { backend: 'redis'; redisUrl: string; keyPrefix: string; encryptionKey: Uint8Array; commandTimeoutMs: number };
+
 export interface Config {
   sourceFile: string;
   listen: { host: string; port: number };
@@ -50,4 +58,5 @@ export interface Config {
   upstreamTls: { caFile?: string; verify: boolean };
   /** express "trust proxy": which X-Forwarded-* hops to believe (false: none). */
   trustProxy: boolean | number | string;
+  state: SharedStateConfig;
 }

@@ -5,6 +5,20 @@ export interface ReadinessCheck {
   (): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
 }
 
+/**
+ * Adds detail to a readiness check without changing its verdict (e.g. the shared state: without it each instance
+ * still serves from its local caches, so it is reported, never made a reason to take the instance out of rotation).
+ */
+export function withReadinessDetail(
+  check: ReadinessCheck,
+  detail: () => Promise<Record<string, unknown>>,
+): ReadinessCheck {
+  return async () => {
+    const [base, extra] = await Promise.all([check(), detail()]);
+    return { ready: base.ready, detail: { ...base.detail, ...extra } };
+  };
+}
+
 /** /healthz (process alive), /readyz (home Keystone reachable, with detail), /metrics (Prometheus). */
 export function healthRoutes(deps: { metrics: Metrics; readiness: ReadinessCheck }): Router {
   const router = Router();

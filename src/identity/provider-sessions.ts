@@ -38,6 +38,8 @@ export interface Caller {
 export class ProviderSessions {
   private readonly flight = new SingleFlight<ProviderSession>();
   private readonly byName: Map<string, ProviderConfig>;
+  /** When this instance last exchanged with each provider, for operators (/readyz, `ocx-proxy providers`). */
+  private readonly lastK2k = new Map<string, { at: number; result: 'ok' | 'error' }>();
 
   constructor(
     private readonly config: Config,
@@ -66,11 +68,21 @@ export class ProviderSessions {
     }
     this.metrics?.cacheLookups.inc({ cache: 'provider_token', result: 'miss' });
     return this.flight.run(key, async () => {
+      // Another instance's exchange for this same (token, user, project, provider) key (state.backend redis).
+      const shared = await this.cache.fetchShared?.(key);
+      if (shared && shared.expiresAt - this.config.cache.providerTokenMarginMs > this.now()) return shared;
       const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(provider);
       const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
       this.cache.set(key, session, ttl);
       return session;
     });
+  }
+
+  /** The last K2K exchange per provider (time and result only: nothing about the user). */
+  lastExchanges(): Record<string, { at: string; result: 'ok' | 'error' }> {
+    return Object.fromEntries(
+      [...this.lastK2k].map(([name, x]) => [name, { at: new Date(x.at).toISOString(), result: x.result }]),
+    );
   }
 
   /** Drop a provider token the provider has rejected (401), so the next get() exchanges afresh. */
@@ -127,6 +139,7 @@ export class ProviderSessions {
         projectId,
       });
       this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'ok' });
+      this.lastK2k.set(provider.name, { at: this.now(), result: 'ok' });
       this.metrics?.k2kLatency.observe({ provider: provider.name }, (this.now() - started) / 1000);
       return {
         provider: provider.name,
@@ -141,6 +154,7 @@ export class ProviderSessions {
       };
     } catch (err) {
       this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'error' });
+      this.lastK2k.set(provider.name, { at: this.now(), result: 'error' });
       const step = err instanceof K2kError ? err.step : 'transport';
       this.metrics?.k2kFailures.inc({ provider: provider.name, step });
       throw err;

@@ -12,6 +12,7 @@ type Entry = { ok: true; info: TokenInfo } | { ok: false };
 /**
  * Validates incoming tokens at the home Keystone. Results are cached by the token's digest until
  * min(token expiry, cache.token_ttl); rejections for cache.negative_ttl. The warm path makes no Keystone call.
+ * With a shared level (issue 7) a local miss first asks it, so a token validated by one instance is known to all.
  */
 export class TokenValidator {
   private readonly flight = new SingleFlight<Entry>();
@@ -35,7 +36,8 @@ export class TokenValidator {
       if (!cached.ok) throw new Unauthorized();
     }
     this.metrics?.cacheLookups.inc({ cache: 'token', result: 'miss' });
-    const entry = await this.flight.run(key, () => this.fetch(token, key));
+    // Another instance's verdict first (state.backend redis), then the home Keystone.
+    const entry = await this.flight.run(key, async () => (await this.fromShared(key)) ?? this.fetch(token, key));
     if (!entry.ok) throw new Unauthorized();
     return entry.info;
   }
@@ -48,6 +50,12 @@ export class TokenValidator {
   /** Remember a token whose body the proxy has just seen from Keystone (a login), saving a validation. */
   remember(token: string, info: TokenInfo): void {
     this.store(tokenDigest(token), { ok: true, info });
+  }
+
+  private async fromShared(key: string): Promise<Entry | undefined> {
+    const shared = await this.cache.fetchShared?.(key);
+    if (!shared || (shared.ok && shared.info.expiresAt <= this.now())) return undefined;
+    return shared;
   }
 
   private async fetch(token: string, key: string): Promise<Entry> {

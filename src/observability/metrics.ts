@@ -15,6 +15,8 @@ export interface Metrics {
   k2kLatency: Histogram<'provider'>;
   providerUp: Gauge<'provider'>;
   partialListings: Counter<'service' | 'provider'>;
+  sharedStateUp: Gauge<'backend'>;
+  sharedStateErrors: Counter<'op'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -77,6 +79,18 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'ocx_partial_listings_total',
       help: 'Merged listings answered without a provider',
       labelNames: ['service', 'provider'],
+      registers,
+    }),
+    sharedStateUp: new Gauge({
+      name: 'ocx_shared_state_up',
+      help: '1 when the shared state store answers (always 1 for backend memory); 0: serving from local caches only',
+      labelNames: ['backend'],
+      registers,
+    }),
+    sharedStateErrors: new Counter({
+      name: 'ocx_shared_state_errors_total',
+      help: 'Shared state operations that failed (unreachable, timeout, undecryptable entry) by operation',
+      labelNames: ['op'],
       registers,
     }),
   };

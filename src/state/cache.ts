@@ -1,14 +1,20 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * The cache interface every shared-state user goes through, so a Redis backend can replace the memory one
- * (issue 7) without touching callers. Keys are never raw tokens (see token-key.ts).
+ * The cache interface every shared-state user goes through. Keys are never raw tokens (see token-key.ts).
+ * `get` is synchronous and local, so the hot path never waits on the network; with `state.backend: redis`
+ * (issue 7, layered-cache.ts) `set`/`delete` also write the shared level and `fetchShared` reads it.
  */
 export interface Cache<V> {
   get(key: string): V | undefined;
   set(key: string, value: V, ttlMs: number): void;
   delete(key: string): void;
   readonly size: number;
+  /**
+   * The shared level, for a caller that has just missed locally: the shared entry, if any, already copied into the
+   * local level (so the next `get` hits). Absent on memory-only caches. Never rejects: an unreachable store is a miss.
+   */
+  fetchShared?(key: string): Promise<V | undefined>;
 }
 
 export function memoryCache<V extends object>(max: number): Cache<V> {

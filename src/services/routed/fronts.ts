@@ -14,11 +14,17 @@ const CURSOR_TTL_MS = 10 * 60_000;
  * The Nova, Cinder and Glance fronts, built once at boot. They share one location cache: the volume a client
  * names in a Nova call is where the home Nova's Cinder calls through the proxy must go.
  */
-export function routedFronts(deps: Omit<FrontDeps, 'locations'>): { compute: Router; volume: Router; image: Router } {
+export function routedFronts(deps: Omit<FrontDeps, 'locations'> & { locations?: LocationCache }): {
+  compute: Router;
+  volume: Router;
+  image: Router;
+} {
   const { cache } = deps.config;
   const full: FrontDeps = {
     ...deps,
-    locations: new LocationCache(memoryCache<{ providers: string[] }>(cache.locationMax), cache.locationTtlMs),
+    // app.ts passes one layered over the shared state (issue 7).
+    locations:
+      deps.locations ?? new LocationCache(memoryCache<{ providers: string[] }>(cache.locationMax), cache.locationTtlMs),
   };
   const cursors = new ListingCursors(memoryCache<{ cursors: Cursors }>(CURSOR_MAX), CURSOR_TTL_MS);
   return {

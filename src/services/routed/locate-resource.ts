@@ -62,6 +62,7 @@ export class ResourceLocator {
     explicit?: string,
   ): Promise<Located> {
     if (explicit) return { provider: explicit, via: 'explicit' };
+    await this.locations.warm(probe.kind, locationScope(caller), id);
     const hit = this.cached(caller, probe.kind, id);
     if (hit) return { provider: hit, via: 'cache' };
     return { provider: await this.broadcast(req, ctx, caller, probe, id), via: 'broadcast' };

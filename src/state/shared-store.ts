@@ -1,0 +1,33 @@
+/**
+ * The shared level behind the local caches (issue 7): what one proxy instance learns (a validated token, a provider
+ * token from a K2K exchange, a resource location), the others can reuse. Every method is best-effort and never
+ * rejects: an unreachable store reads as a miss and a write is dropped, so each instance keeps serving from its
+ * local caches (DESIGN.md: one failing dependency never takes the proxy down).
+ */
+export interface SharedEntry {
+  value: unknown;
+  /** Epoch ms after which the entry must not be used (the local level gets the remaining time as its TTL). */
+  expiresAt: number;
+}
+
+export interface SharedStore {
+  readonly backend: 'redis';
+  get(namespace: string, key: string): Promise<SharedEntry | undefined>;
+  set(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** Deletes the entry and tells the other instances to drop their local copy (a revoked or rejected token). */
+  delete(namespace: string, key: string): Promise<void>;
+  /** Local keys another instance deleted in `namespace`. */
+  onRemoteDelete(namespace: string, listener: (key: string) => void): void;
+  /** Whether the last contact with the store succeeded. */
+  readonly reachable: boolean;
+  /** Asks the store now (bounded by the command timeout). */
+  ping(): Promise<boolean>;
+  /** Waits for writes already started (graceful shutdown, tests). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SharedStateStatus {
+  backend: 'memory' | 'redis';
+  reachable: boolean;
+}
