@@ -1,0 +1,118 @@
+import { compileConfig } from '../../../src/config/load';
+import { ProviderSessions, type ProviderSession } from '../../../src/identity/provider-sessions';
+import type { TokenInfo } from '../../../src/identity/token-info';
+import { TokenValidator, type TokenCacheEntry } from '../../../src/identity/token-validator';
+import { memoryCache, type Cache } from '../../../src/state/cache';
+import { tokenDigest } from '../../../src/state/token-key';
+import type { UpstreamClient } from '../../../src/upstream/client';
+
+// A local miss consults the shared level (issue 7) before asking any Keystone.
+const NOW = 1_800_000_000_000;
+const now = () => NOW;
+const config = compileConfig(
+  {
+    listen: { port: 0 },
+    public_url: 'http://127.0.0.1:8080',
+    home: 'home',
+    providers: { home: { keystone_url: 'http://127.0.0.1:5001' }, bu: { keystone_url: 'http://127.0.0.1:5002' } },
+  },
+  'ocx.yaml',
+  process.cwd(),
+);
+const info: TokenInfo = {
+  userId: 'u1',
+  userName: 'demo',
+  userDomainId: 'default',
+  projectId: 'p1',
+  projectName: 'demo',
+  roles: ['member'],
+  expiresAt: NOW + 3_600_000,
+  catalog: [],
+  serviceProviders: [],
+};
+
+/** A memory cache whose shared level is `shared` (what another instance wrote). */
+function withShared<V extends object>(shared: Map<string, V>): Cache<V> & { asked: string[] } {
+  const local = memoryCache<V>(10);
+  const asked: string[] = [];
+  return {
+    ...local,
+    get size() {
+      return local.size;
+    },
+    asked,
+    fetchShared: async (key) => {
+      asked.push(key);
+      const v = shared.get(key);
+      if (v) local.set(key, v, 60_000);
+      return v;
+    },
+  };
+}
+
+function upstreamThatFails(): UpstreamClient & { send: jest.Mock } {
+  return { send: jest.fn(async () => Promise.reject(new Error('no Keystone call expected'))) } as never;
+}
+
+describe('token validation consults the shared level on a local miss', () => {
+  it('a verdict from another instance saves the Keystone validation', async () => {
+    const cache = withShared(new Map<string, TokenCacheEntry>([[tokenDigest('tok-1'), { ok: true, info }]]));
+    const upstream = upstreamThatFails();
+    const v = new TokenValidator({ name: 'home', keystoneUrl: 'x' }, upstream, cache, config.cache, undefined, now);
+    await expect(v.validate('tok-1')).resolves.toEqual(info);
+    await expect(v.validate('tok-1')).resolves.toEqual(info);
+    expect(cache.asked).toEqual([tokenDigest('tok-1')]); // the second call was a local hit
+    expect(upstream.send).not.toHaveBeenCalled();
+  });
+
+  it("another instance's rejection is a rejection", async () => {
+    const cache = withShared(new Map<string, TokenCacheEntry>([[tokenDigest('tok-bad'), { ok: false }]]));
+    const upstream = upstreamThatFails();
+    const v = new TokenValidator({ name: 'home', keystoneUrl: 'x' }, upstream, cache, config.cache, undefined, now);
+    await expect(v.validate('tok-bad')).rejects.toMatchObject({ status: 401 });
+    expect(upstream.send).not.toHaveBeenCalled();
+  });
+
+  it('an expired shared verdict is not trusted: Keystone is asked', async () => {
+    const expired: TokenCacheEntry = { ok: true, info: { ...info, expiresAt: NOW - 1 } };
+    const cache = withShared(new Map<string, TokenCacheEntry>([[tokenDigest('tok-2'), expired]]));
+    const upstream = upstreamThatFails();
+    const v = new TokenValidator({ name: 'home', keystoneUrl: 'x' }, upstream, cache, config.cache, undefined, now);
+    await expect(v.validate('tok-2')).rejects.toThrow('no Keystone call expected');
+    expect(upstream.send).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('provider sessions consult the shared level before a K2K exchange', () => {
+  const caller = { token: 'home-token', info };
+  const session = (expiresAt: number): ProviderSession => ({
+    provider: 'bu',
+    kind: 'k2k',
+    token: 'provider-token',
+    projectId: 'bu-p1',
+    homeProjectId: 'p1',
+    expiresAt,
+    catalog: [],
+  });
+
+  it("another instance's provider token for the same caller is used, no exchange", async () => {
+    const shared = new Map<string, ProviderSession>();
+    const cache = withShared(shared);
+    const upstream = upstreamThatFails();
+    const sessions = new ProviderSessions(config, upstream, cache, undefined, now);
+    const key = `${tokenDigest('home-token')}|u1|p1|bu`;
+    shared.set(key, session(NOW + 3_600_000));
+    await expect(sessions.get(caller, 'bu')).resolves.toMatchObject({ token: 'provider-token' });
+    expect(cache.asked).toEqual([key]);
+    expect(upstream.send).not.toHaveBeenCalled();
+  });
+
+  it('a shared provider token inside the renewal margin is not used: a fresh exchange is attempted', async () => {
+    const shared = new Map<string, ProviderSession>();
+    const upstream = upstreamThatFails();
+    const sessions = new ProviderSessions(config, upstream, withShared(shared), undefined, now);
+    const key = `${tokenDigest('home-token')}|u1|p1|bu`;
+    shared.set(key, session(NOW + config.cache.providerTokenMarginMs - 1));
+    await expect(sessions.get(caller, 'bu')).rejects.toThrow();
+  });
+});
