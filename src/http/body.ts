@@ -5,14 +5,20 @@ import { BadRequest, PayloadTooLarge } from '../errors/errors';
 export async function readBody(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) {
-      stream.resume();
-      throw new PayloadTooLarge(`Request body is larger than ${limit} bytes.`);
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limit) {
+        stream.resume();
+        throw new PayloadTooLarge(`Request body is larger than ${limit} bytes.`);
+      }
+      chunks.push(buf);
     }
-    chunks.push(buf);
+  } catch (err) {
+    if (err instanceof PayloadTooLarge) throw err;
+    // The client went away mid-body: its fault, not ours (and nobody will read the answer).
+    throw new BadRequest('The request body was not received completely.', { cause: err });
   }
   return Buffer.concat(chunks);
 }

@@ -48,7 +48,7 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
         {
           requestId,
           method: req.method,
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Date.now() - startedAt,
           service,

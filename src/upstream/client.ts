@@ -140,7 +140,9 @@ export function normalizeNetworkError(provider: string, err: unknown): OcxError 
   ) {
     return new UpstreamTimeout(provider, { cause: err });
   }
-  if ((err as { name?: string }).name === 'AbortError' || (err as { code?: string }).code === 'UND_ERR_ABORTED') {
+  const name = (err as { name?: string }).name;
+  // AbortSignal.timeout() rejects with a TimeoutError; a request deadline or client disconnect with an AbortError.
+  if (name === 'TimeoutError' || name === 'AbortError' || (err as { code?: string }).code === 'UND_ERR_ABORTED') {
     return new UpstreamTimeout(provider, { cause: err });
   }
   return new ProviderUnavailable(provider, 'is unreachable', { cause: err });
