@@ -19,7 +19,8 @@ import { containerRef, relayFrom, viewOf, type SwiftCall } from './swift-call';
 export async function containerRequest(call: SwiftCall, raw: string): Promise<void> {
   const ref = containerRef(call, raw);
   if (call.req.method === 'PUT') checkContainerName(ref.name, call.limits);
-  if (call.req.method === 'PUT' || call.req.method === 'POST') checkMetadata(call.req.headers as HeaderBag, 'container', call.limits);
+  if (call.req.method === 'PUT' || call.req.method === 'POST')
+    checkMetadata(call.req.headers as HeaderBag, 'container', call.limits);
   switch (call.req.method) {
     case 'GET':
       return listContainer(call, ref);

@@ -53,7 +53,7 @@ describe('choosePlacement', () => {
   });
 });
 
-describe('placeAmongHolders (a union container\'s new object)', () => {
+describe("placeAmongHolders (a union container's new object)", () => {
   it.each([
     ['home', ['home', 'bu'], 'home'],
     ['home', ['bu', 'nu'], 'bu'],
