@@ -6,10 +6,17 @@ import { contextOf } from '../../http/context';
 import type { Front } from './front';
 import { mergeVersionDocuments } from './merge-versions';
 import type { ServiceEndpoint } from './service-endpoint';
+import { builtinVersions, VersionMemo, type VersionAnswer } from './anonymous-versions';
 
-interface VersionAnswer {
-  status: number;
-  doc: unknown;
+const memos = new WeakMap<Front, VersionMemo>();
+
+function memoOf(front: Front): VersionMemo {
+  let m = memos.get(front);
+  if (!m) {
+    m = new VersionMemo();
+    memos.set(front, m);
+  }
+  return m;
 }
 
 /**
@@ -25,6 +32,13 @@ export async function serveVersions(
   narrow: boolean,
 ): Promise<void> {
   const ctx = contextOf(res.locals);
+  const key = `${req.baseUrl}${req.path}`;
+  if (req.headers['x-auth-token'] === undefined && req.headers['x-ocx-provider'] === undefined) {
+    const answer =
+      memoOf(front).get(key) ?? builtinVersions(front.service, front.deps.config.publicUrl, !/\/v\d/.test(req.path));
+    res.status(answer.status).json(answer.doc);
+    return;
+  }
   const caller = await front.caller(req);
   const targeted = front.targeted(req);
   const providers = targeted ? [targeted] : narrow ? front.client.providers : [front.home];
@@ -54,5 +68,7 @@ export async function serveVersions(
     res.setHeader('X-OCX-Provider', base.provider);
     ctx.provider = base.provider;
   }
-  res.status(base.value.status).json(narrow ? mergeVersionDocuments(base.value.doc, others) : base.value.doc);
+  const doc = narrow ? mergeVersionDocuments(base.value.doc, others) : base.value.doc;
+  if (!targeted && result.failed.length === 0) memoOf(front).set(key, { status: base.value.status, doc });
+  res.status(base.value.status).json(doc);
 }
