@@ -20,7 +20,7 @@ PACKAGES=(
 # Real Glance/Cinder/Nova for deploy/lab/openstack.sh (docs/lab-openstack.md), only for the services named in
 # OCX_LAB_SERVICES (default: the full lab). cinder-volume and nova-compute run from python3-cinder/python3-nova
 # through launchers: their own packages would pull LVM/iSCSI and libvirt/qemu.
-OCX_LAB_SERVICES="${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova}"
+OCX_LAB_SERVICES="${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova,horizon}"
 case ",$OCX_LAB_SERVICES," in *,glance,*) PACKAGES+=(glance-api) ;; esac
 case ",$OCX_LAB_SERVICES," in *,cinder,* | *,nova,*) PACKAGES+=(rabbitmq-server) ;; esac
 case ",$OCX_LAB_SERVICES," in *,cinder,*) PACKAGES+=(cinder-api cinder-scheduler python3-cinder) ;; esac

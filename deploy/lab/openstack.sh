@@ -9,7 +9,7 @@
 #
 # Clouds: home (Keystone :5001), bu-keystone (Keystone :5002).
 # Environment: OCX_LAB_DIR (default /var/lib/ocx-lab);
-#   OCX_LAB_SERVICES   services of the lab (default keystone,swift,glance,cinder,nova); this script runs the
+#   OCX_LAB_SERVICES   services of the lab (default keystone,swift,glance,cinder,nova,horizon); this script runs the
 #                      glance, cinder and nova named there, e.g. OCX_LAB_SERVICES=keystone,swift,glance for a quick lab
 #   OCX_LAB_NOVA_VIA_PROXY=1 (default) the home Nova reaches Cinder and Glance through the proxy (127.0.0.1:8080);
 #                      0: directly
@@ -34,7 +34,7 @@ if [ "$cmd" != status ]; then
   exec 9>"$RUN/openstack.lock"
   flock -w 600 9 || die "another deploy/lab/openstack.sh holds $RUN/openstack.lock"
 fi
-HELPER=("${SERVER_ENV[@]}" OCX_LAB_DIR="$LAB" OCX_LAB_SERVICES="${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova}"
+HELPER=("${SERVER_ENV[@]}" OCX_LAB_DIR="$LAB" OCX_LAB_SERVICES="${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova,horizon}"
   OCX_LAB_NOVA_VIA_PROXY="${OCX_LAB_NOVA_VIA_PROXY:-1}" OCX_LAB_OPENSTACK_WAIT="${OCX_LAB_OPENSTACK_WAIT:-300}"
   "$PY" "$LAB_SCRIPTS/openstack/lab_openstack.py")
 if [ "$cmd" = clean ]; then

@@ -200,7 +200,7 @@ if [ -x "$LAB_SCRIPTS/swift.sh" ] && [ "${OCX_LAB_NO_SWIFT:-0}" != 1 ]; then
   OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/swift.sh" up || die "deploy/lab/swift.sh up failed (skip it with OCX_LAB_NO_SWIFT=1)"
 fi
 
-[ -x "$LAB_SCRIPTS/openstack.sh" ] && { step "openstack: deploy/lab/openstack.sh up (OCX_LAB_SERVICES=${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova})"; OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/openstack.sh" up || die "deploy/lab/openstack.sh up failed (logs: $LOGS/os-*.log; without it: OCX_LAB_SERVICES=keystone,swift)"; }
+[ -x "$LAB_SCRIPTS/openstack.sh" ] && { step "openstack: deploy/lab/openstack.sh up (OCX_LAB_SERVICES=${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova,horizon})"; OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/openstack.sh" up || die "deploy/lab/openstack.sh up failed (logs: $LOGS/os-*.log; without it: OCX_LAB_SERVICES=keystone,swift)"; }
 
 # ---------------------------------------------------------------- proxy (restarted on every run)
 PROXY_PID="$RUN/proxy.pid"
@@ -232,7 +232,7 @@ else
   fi
 fi
 
-case ",${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova}," in *,horizon,*) step "horizon: deploy/lab/horizon.sh up"; OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/horizon.sh" up || die "deploy/lab/horizon.sh up failed (logs: $LOGS/horizon*.log)" ;; esac
+case ",${OCX_LAB_SERVICES:-keystone,swift,glance,cinder,nova,horizon}," in *,horizon,*) step "horizon: deploy/lab/horizon.sh up"; OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/horizon.sh" up || die "deploy/lab/horizon.sh up failed (logs: $LOGS/horizon*.log)" ;; esac
 
 step "lab up: home $HOME_URL, $SP_ID $PROV_URL, lab dir $LAB"
 echo "export OS_CLIENT_CONFIG_FILE=$LAB/clouds.yaml"

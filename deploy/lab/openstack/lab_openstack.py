@@ -10,7 +10,7 @@ Run through deploy/lab/openstack.sh (as root, after deploy/lab/up.sh has the Key
                                          also the private RabbitMQ node
     lab_openstack.py status [CLOUD...]   one line per process; exit 3 unless everything selected runs
 
-Environment: OCX_LAB_DIR (default /var/lib/ocx-lab); OCX_LAB_SERVICES (default keystone,swift,glance,cinder,nova:
+Environment: OCX_LAB_DIR (default /var/lib/ocx-lab); OCX_LAB_SERVICES (default keystone,swift,glance,cinder,nova,horizon:
 only glance, cinder and nova matter here); OCX_LAB_NOVA_VIA_PROXY (default 1: the home Nova reaches Cinder and
 Glance through the proxy at 127.0.0.1:8080); OCX_LAB_OPENSTACK_WAIT (seconds, default 300).
 """
@@ -82,7 +82,7 @@ def tail(path, n=30):
 
 
 def selected_components():
-    raw = os.environ.get('OCX_LAB_SERVICES', 'keystone,swift,glance,cinder,nova')
+    raw = os.environ.get('OCX_LAB_SERVICES', 'keystone,swift,glance,cinder,nova,horizon')
     words = {w.strip() for w in raw.replace(' ', ',').split(',') if w.strip()}
     return [c for c in COMPONENTS if c in words]
 
