@@ -16,8 +16,25 @@ export interface ServerRec {
   createdAt: number;
   updatedAt: number;
   metadata: Record<string, string>;
-  volumes: { id: string; device: string }[];
+  volumes: ServerVolume[];
+  /** Set when the server went to ERROR (Nova's instance fault). */
+  fault?: { code: number; message: string; created: number };
 }
+
+export interface ServerVolume {
+  /** The volume id. */
+  id: string;
+  device: string;
+  /** Cinder attachment id when the volume was attached through Cinder's attachments API. */
+  attachmentId?: string;
+}
+
+/** Nova's vm_state / task_state for the statuses the fake uses. */
+const VM_STATES: Record<string, [string, string | null]> = {
+  ACTIVE: ['active', null],
+  BUILD: ['building', 'spawning'],
+  ERROR: ['error', null],
+};
 
 export interface Flavor {
   id: string;
@@ -84,6 +101,8 @@ export function briefServer(root: string, s: ServerRec): Record<string, unknown>
 
 export function detailServer(root: string, s: ServerRec): Record<string, unknown> {
   const active = s.status === 'ACTIVE';
+  const [vmState, taskState] = VM_STATES[s.status] ?? [s.status.toLowerCase(), null];
+  const fault = s.fault ? { fault: { ...s.fault, created: isoSeconds(s.fault.created) } } : {};
   return {
     id: s.id,
     name: s.name,
@@ -108,10 +127,11 @@ export function detailServer(root: string, s: ServerRec): Record<string, unknown
     'OS-SRV-USG:launched_at': active ? isoSeconds(s.createdAt).replace('Z', '.000000') : null,
     'OS-SRV-USG:terminated_at': null,
     security_groups: [{ name: 'default' }],
-    'OS-EXT-STS:task_state': null,
-    'OS-EXT-STS:vm_state': s.status.toLowerCase(),
+    'OS-EXT-STS:task_state': taskState,
+    'OS-EXT-STS:vm_state': vmState,
     'OS-EXT-STS:power_state': active ? 1 : 0,
     'os-extended-volumes:volumes_attached': s.volumes.map((v) => ({ id: v.id })),
+    ...fault,
   };
 }
 

@@ -44,6 +44,8 @@ export interface ServerCreate {
   flavorId: string;
   zone: string;
   metadata: Record<string, string>;
+  /** Existing volumes the block device mappings attach (source_type and destination_type `volume`). */
+  volumeIds: string[];
 }
 
 export function checkServerCreate(
@@ -75,7 +77,10 @@ export function checkServerCreate(
   const az = typeof s.availability_zone === 'string' ? s.availability_zone : zone;
   if (az !== zone) return { ok: false, message: 'The requested availability zone is not available' };
   const metadata = s.metadata && typeof s.metadata === 'object' ? { ...(s.metadata as Record<string, string>) } : {};
-  return { ok: true, value: { name, imageId, flavorId: flavor.id, zone: az, metadata } };
+  const volumeIds = bdms
+    .filter((b) => b.source_type === 'volume' && b.destination_type === 'volume' && typeof b.uuid === 'string')
+    .map((b) => String(b.uuid));
+  return { ok: true, value: { name, imageId, flavorId: flavor.id, zone: az, metadata, volumeIds } };
 }
 
 export function checkAttach(body: unknown): Checked<string> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { keystoneOptions, seedIdentity } from './demo-identity';
 import type { ProviderAddress } from './demo-identity';
 import { seedServices } from './demo-seed';
+import type { ServiceEndpoints } from './compute-remote-services';
 import { FakeCompute } from './fake-compute';
 import { FakeImage } from './fake-image';
 import { FakeKeystone } from './fake-keystone';
@@ -21,6 +22,12 @@ export interface DemoCloudOptions {
   tokenLifetimeSec?: number;
   /** Port written into `config.listen` / `config.public_url` (default 0). */
   listenPort?: number;
+  /**
+   * The home Nova reaches Cinder and Glance over HTTP at these endpoints, e.g. the proxy's
+   * (`proxyServiceEndpoints(url)`), as a real home Nova does for mix and match; default: in-process checks. Also
+   * settable later: `providers.home.compute.setServiceEndpoints(...)`.
+   */
+  homeComputeServices?: ServiceEndpoints;
 }
 
 export interface DemoProvider {
@@ -104,6 +111,7 @@ export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoC
     const keystone = new FakeKeystone(keystoneOptions(addresses, me, signingKey, opts.tokenLifetimeSec));
     const projects = seedIdentity(keystone.store, i === 0);
     const services = createServices(me.base, keystone);
+    if (i === 0) services.compute.setServiceEndpoints(opts.homeComputeServices);
     mountProvider(server, services);
     const owner = [...keystone.store.users.values()].find((u) => u.name === (i === 0 ? 'demo' : 'admin'));
     const seed = { name: me.name, index: i, count: names.length, isHome: i === 0, projects, ownerId: owner?.id ?? '' };

@@ -1,6 +1,9 @@
 // Simulated Nova v2.1 (devstack `/compute/v2.1/...`, no project id in paths). Mount `router` at the compute root.
 // Checked against the compute api-ref (servers list/detail/create/show/delete, os-volume_attachments, flavors,
-// os-availability-zone, limits) and Nova's JSON schemas for the 400 messages.
+// os-availability-zone, limits) and Nova's JSON schemas for the 400 messages. By default images and volumes are
+// checked in-process at the provider's own fakes; with service endpoints set (`services` option or
+// setServiceEndpoints) the fake reaches Glance and Cinder over HTTP as a real Nova does (compute-remote-services.ts),
+// which is how a home Nova behind the proxy uses a volume or image of another provider.
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import {
@@ -12,7 +15,9 @@ import {
   versionDocument,
   versionsDocument,
 } from './compute-render';
-import type { ServerRec } from './compute-render';
+import type { ServerRec, ServerVolume } from './compute-render';
+import type { NovaContext, ServiceEndpoints } from './compute-remote-services';
+import { ComputeWorker } from './compute-worker';
 import { CLIENT_SORT_KEYS, SORT_FIELDS, checkAttach, checkServerCreate, nameFilter } from './compute-requests';
 import {
   allQuery,
@@ -44,6 +49,8 @@ export interface FakeComputeOptions {
     exists(projectId: string, id: string): boolean;
     attach?(projectId: string, volumeId: string, serverId: string): void;
   };
+  /** Reach Cinder and Glance over HTTP at these endpoints instead of `images`/`volumes` (see header). */
+  services?: ServiceEndpoints;
 }
 
 export interface ServerSeed {
@@ -58,10 +65,14 @@ export class FakeCompute {
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, attached: 0 };
   readonly servers = new Map<string, ServerRec>();
   readonly router: Router = express.Router();
+  /** The HTTP mode's Cinder/Glance calls and background work (events: what finished, in order). */
+  readonly worker: ComputeWorker;
   private readonly now: () => number;
 
   constructor(readonly options: FakeComputeOptions) {
     this.now = options.clock ?? Date.now;
+    this.worker = new ComputeWorker(this.now);
+    this.worker.setEndpoints(options.services);
     const r = this.router;
     const root = options.baseUrl;
     r.use(requestIdHeader(), ...parseBodies(), recordRequests(this.requests), (_req, res, next) => {
@@ -84,6 +95,7 @@ export class FakeCompute {
       const s = this.find(req, res);
       if (!s) return;
       this.servers.delete(s.id);
+      if (this.worker.active) this.worker.release(novaContext(req, res), s);
       bump(this.stats, 'deleted');
       res.status(204).end();
     });
@@ -109,6 +121,19 @@ export class FakeCompute {
     });
     r.use((_req: Request, res: Response) => sendFault(res, 404, 'The resource could not be found.'));
     r.use(bodyErrors(sendFault));
+  }
+
+  /**
+   * Point this Nova's `[cinder] endpoint_template` and `[glance] api_servers` somewhere (e.g. the proxy, once its
+   * port is known: `proxyServiceEndpoints(url)`); `undefined` goes back to in-process checks.
+   */
+  setServiceEndpoints(endpoints: ServiceEndpoints | undefined): void {
+    this.worker.setEndpoints(endpoints);
+  }
+
+  /** Resolves once the background work (spawns, volume connects) has finished. */
+  idle(): Promise<void> {
+    return this.worker.idle();
   }
 
   get zone(): string {
@@ -178,12 +203,18 @@ export class FakeCompute {
     res.json(body);
   }
 
-  private create(req: Request, res: Response): void {
-    const checked = checkServerCreate(req.body, this.zone, this.imageCheck(projectOf(res)));
+  private async create(req: Request, res: Response): Promise<void> {
+    const remote = this.worker.active;
+    const checked = checkServerCreate(req.body, this.zone, remote ? undefined : this.imageCheck(projectOf(res)));
     if (!checked.ok) return sendFault(res, 400, checked.message);
     const c = checked.value;
     const rec = this.add(projectOf(res), userOf(res), c.name, c.imageId, c.flavorId, c.zone, this.now());
     rec.metadata = c.metadata;
+    const fault = remote ? await this.worker.create(novaContext(req, res), rec, c) : undefined;
+    if (fault) {
+      this.servers.delete(rec.id);
+      return sendFault(res, fault.status, fault.message);
+    }
     bump(this.stats, 'created');
     const root = this.options.baseUrl;
     res.setHeader('Location', `${root}/v2.1/servers/${rec.id}`);
@@ -193,26 +224,37 @@ export class FakeCompute {
     res.status(202).json({ server });
   }
 
-  private attachment(s: ServerRec, v: { id: string; device: string }): Record<string, unknown> {
+  private attachment(s: ServerRec, v: ServerVolume): Record<string, unknown> {
     return { device: v.device, id: v.id, serverId: s.id, volumeId: v.id };
   }
 
-  private attach(req: Request, res: Response): void {
+  private async attach(req: Request, res: Response): Promise<void> {
     const s = this.find(req, res);
     if (!s) return;
     const checked = checkAttach(req.body);
     if (!checked.ok) return sendFault(res, 400, checked.message);
     const volumeId = checked.value;
-    const vols = this.options.volumes;
+    const vols = this.worker.active ? undefined : this.options.volumes;
     if (vols && !vols.exists(s.projectId, volumeId))
       return sendFault(res, 404, `Volume ${volumeId} could not be found.`);
     if (s.volumes.some((v) => v.id === volumeId))
       return sendFault(res, 400, `Invalid volume: volume ${volumeId} already attached`);
-    const device = `/dev/vd${String.fromCharCode(98 + s.volumes.length)}`;
-    const entry = { id: volumeId, device };
-    s.volumes.push(entry);
+    const entry: ServerVolume = { id: volumeId, device: `/dev/vd${String.fromCharCode(98 + s.volumes.length)}` };
+    const fault = this.worker.active ? await this.worker.attach(novaContext(req, res), s, entry) : undefined;
+    if (fault) return sendFault(res, fault.status, fault.message);
     vols?.attach?.(s.projectId, volumeId, s.id);
+    s.volumes.push(entry);
     bump(this.stats, 'attached');
     res.json({ volumeAttachment: this.attachment(s, entry) });
   }
+}
+
+/** The caller as Nova passes it on to Cinder and Glance: its token, project and request id. */
+function novaContext(req: Request, res: Response): NovaContext {
+  const token = req.headers['x-auth-token'];
+  return {
+    token: (Array.isArray(token) ? token[0] : token) ?? '',
+    projectId: projectOf(res),
+    requestId: String(res.getHeader('x-openstack-request-id') ?? ''),
+  };
 }

@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { buildApp, type Proxy } from '../../src/app';
-import { compileConfig } from '../../src/config/load';
+import type { Server } from 'node:http';
+import type { Proxy } from '../../src/app';
 import { startDemoCloud, type DemoCloud, type DemoCloudOptions } from '../../src/demo/demo-cloud';
-import { createLogger } from '../../src/observability/logger';
+import { startInstance } from './proxy-instance';
 
 export interface Harness {
   demo: DemoCloud;
@@ -24,30 +21,12 @@ export async function startHarness(
   opts: { demo?: DemoCloudOptions; config?: Record<string, unknown> } = {},
 ): Promise<Harness> {
   const demo = await startDemoCloud(opts.demo);
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  const config = compileConfig({ ...demo.config, public_url: url, ...opts.config }, '(test)', process.cwd());
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  const proxy = buildApp(config, { logger: createLogger('info', sink) });
-  server.on('request', proxy.app);
+  const instance = await startInstance({ ...demo.config, ...opts.config }, '(test)');
   return {
+    ...instance,
     demo,
-    proxy,
-    server,
-    url,
-    logs,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await proxy.close();
+      await instance.close();
       await demo.stop();
     },
   };

@@ -1,5 +1,7 @@
 // FakeCompute answers like Nova v2.1 (compute api-ref): versions, server listing/paging, create validation,
-// volume attach, flavors, availability zones, limits.
+// volume attach, flavors, availability zones, limits; and, with service endpoints set, Cinder and Glance reached
+// over HTTP the way a real Nova reaches them.
+import { cinderUrl, cinderVersionUrl, proxyServiceEndpoints } from '../../../src/demo/compute-remote-services';
 import type { DemoCloud } from '../../../src/demo/demo-cloud';
 import { login, withCloud } from './demo-helpers';
 
@@ -146,5 +148,183 @@ describe('FakeCompute', () => {
     expect(az).toEqual({ availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true }, hosts: null }] });
     const limits = (await (await get('/v2.1/limits')).json()) as { limits: { absolute: Record<string, number> } };
     expect(limits.limits.absolute.totalInstancesUsed).toBe(2);
+  });
+});
+
+describe('FakeCompute reaching Cinder and Glance over HTTP (as a real Nova does)', () => {
+  // The home Nova pointed at its own provider's Cinder and Glance: the mode the mix-and-match tests point at the proxy.
+  let http: DemoCloud;
+  let base: string;
+  let t: string;
+  let requestIdOf: (res: Response) => string;
+  const home = () => http.providers.home!;
+  const call = (method: string, path: string, body?: unknown): Promise<Response> =>
+    fetch(`${base}/compute${path}`, {
+      method,
+      headers: { 'x-auth-token': t, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const serverNamed = (name: string) => [...home().compute.servers.values()].find((s) => s.name === name)!;
+  const volumeNamed = (name: string) => [...home().volume.volumes.values()].find((v) => v.name === name)!;
+  const imageNamed = (name: string) => [...home().image.images.values()].find((i) => i.name === name)!;
+
+  beforeAll(async () => {
+    http = await withCloud();
+    base = home().baseUrl;
+    home().compute.setServiceEndpoints({ cinder: `${base}/volume/v3/%(project_id)s`, glance: `${base}/image` });
+    t = (await login(`${base}/identity`, 'demo', 'demo-secret', 'demo')).token;
+    requestIdOf = (res) => res.headers.get('x-openstack-request-id') ?? '';
+  });
+  afterAll(async () => {
+    await home().compute.idle();
+    await http.stop();
+  });
+
+  it('cinderUrl fills %(project_id)s; the version document is looked up where Nova looks (cut before v3)', () => {
+    expect(cinderUrl('http://p:8080/volume/v3/%(project_id)s', 'abc')).toBe('http://p:8080/volume/v3/abc');
+    expect(cinderUrl('http://p/v3/%(tenant)s/', 'abc')).toBe('http://p/v3/abc');
+    expect(cinderVersionUrl('http://p:8080/volume/v3/abc')).toBe('http://p:8080/volume/');
+    expect(cinderVersionUrl('http://p:8776/v3/abc')).toBe('http://p:8776/');
+    expect(proxyServiceEndpoints('http://p:8080/')).toEqual({
+      cinder: 'http://p:8080/volume/v3/%(project_id)s',
+      glance: 'http://p:8080/image',
+    });
+  });
+
+  it("attach: volume shown, reserved, then connected and completed with the caller's token; the volume is in-use", async () => {
+    const server = serverNamed('home-web-1');
+    const vol = volumeNamed('home-data');
+    const from = home().volume.requests.length;
+    const res = await call('POST', `/v2.1/servers/${server.id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: vol.id },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      volumeAttachment: { device: '/dev/vdb', id: vol.id, serverId: server.id, volumeId: vol.id },
+    });
+    await home().compute.idle();
+    const seen = home().volume.requests.slice(from);
+    const project = home().projects.demo;
+    expect(seen.map((r) => `${r.method} ${r.path} ${String(r.headers['openstack-api-version'] ?? '')}`.trim())).toEqual(
+      [
+        `GET /volume/v3/${project}/volumes/${vol.id} volume 3.0`,
+        'GET /volume/',
+        `POST /volume/v3/${project}/attachments volume 3.44`,
+        'GET /volume/',
+        `GET /volume/v3/${project}/volumes/${vol.id} volume 3.48`,
+        expect.stringMatching(new RegExp(`^PUT /volume/v3/${project}/attachments/[0-9a-f-]{36} volume 3.44$`)),
+        expect.stringMatching(new RegExp(`^POST /volume/v3/${project}/attachments/[0-9a-f-]{36}/action volume 3.44$`)),
+      ],
+    );
+    for (const r of seen) {
+      expect(r.headers['x-auth-token']).toBe(t);
+      expect(r.headers['x-openstack-request-id']).toBe(requestIdOf(res));
+    }
+    expect(vol.status).toBe('in-use');
+    expect(vol.attachments).toEqual([
+      expect.objectContaining({ serverId: server.id, status: 'attached', device: '/dev/vdb' }),
+    ]);
+    expect(home().compute.worker.events.at(-1)).toEqual({
+      serverId: server.id,
+      action: 'attach_volume',
+      volumeId: vol.id,
+      result: 'Success',
+    });
+  });
+
+  it('attach: an unknown volume is 404 as Nova says it; a volume Cinder will not reserve is 400', async () => {
+    const server = serverNamed('home-db-1');
+    const missing = '00000000-1111-4222-8333-444444444444';
+    const res = await call('POST', `/v2.1/servers/${server.id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: missing },
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ itemNotFound: { code: 404, message: `Volume ${missing} could not be found.` } });
+    const vol = volumeNamed('home-logs');
+    vol.status = 'error';
+    const busy = await call('POST', `/v2.1/servers/${server.id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: vol.id },
+    });
+    vol.status = 'available';
+    expect(busy.status).toBe(400);
+    expect(((await busy.json()) as { badRequest: { message: string } }).badRequest.message).toMatch(
+      /^Invalid input received: Invalid volume: Volume .* status must be available or in-use/,
+    );
+    expect(server.volumes).toEqual([]);
+  });
+
+  it('create: the image is shown (API) and downloaded (compute); the server goes BUILD -> ACTIVE', async () => {
+    const img = imageNamed('home-snapshot');
+    const from = home().image.requests.length;
+    const res = await call('POST', '/v2.1/servers', { server: { name: 'http-vm', imageRef: img.id, flavorRef: '1' } });
+    expect(res.status).toBe(202);
+    const { server } = (await res.json()) as { server: { id: string } };
+    await home().compute.idle();
+    const shown = (await (await call('GET', `/v2.1/servers/${server.id}`)).json()) as {
+      server: Record<string, unknown>;
+    };
+    expect(shown.server).toMatchObject({ status: 'ACTIVE', 'OS-EXT-STS:vm_state': 'active' });
+    expect(
+      home()
+        .image.requests.slice(from)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual([
+      `GET /image/v2/images/${img.id}`,
+      `GET /image/v2/images/${img.id}`,
+      `GET /image/v2/images/${img.id}/file`,
+    ]);
+  });
+
+  it('create: an image Glance does not show, or one without data, is a 400 and no server', async () => {
+    const before = home().compute.servers.size;
+    const missing = '00000000-1111-4222-8333-555555555555';
+    const res = await call('POST', '/v2.1/servers', { server: { name: 'x', imageRef: missing, flavorRef: '1' } });
+    expect(await res.json()).toEqual({ badRequest: { code: 400, message: `Image ${missing} could not be found.` } });
+    const queued = await fetch(`${base}/image/v2/images`, {
+      method: 'POST',
+      headers: { 'x-auth-token': t, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'empty', disk_format: 'raw', container_format: 'bare' }),
+    });
+    const { id } = (await queued.json()) as { id: string };
+    const inactive = await call('POST', '/v2.1/servers', { server: { name: 'x', imageRef: id, flavorRef: '1' } });
+    expect(await inactive.json()).toEqual({ badRequest: { code: 400, message: `Image ${id} is not active.` } });
+    expect(home().compute.servers.size).toBe(before);
+  });
+
+  it('create: image data that does not match its hash puts the server in ERROR with a fault', async () => {
+    const img = imageNamed('cirros-0.6.2-x86_64-disk');
+    const good = img.data;
+    img.data = Buffer.from('tampered');
+    const res = await call('POST', '/v2.1/servers', { server: { name: 'bad-vm', imageRef: img.id, flavorRef: '1' } });
+    const { server } = (await res.json()) as { server: { id: string } };
+    await home().compute.idle();
+    img.data = good;
+    const shown = (await (await call('GET', `/v2.1/servers/${server.id}`)).json()) as {
+      server: Record<string, unknown>;
+    };
+    expect(shown.server).toMatchObject({
+      status: 'ERROR',
+      'OS-EXT-STS:vm_state': 'error',
+      fault: { code: 500, message: `Image ${img.id} data does not match its sha512 checksum.` },
+    });
+  });
+
+  it('an unreachable Cinder is a 500 computeFault; without endpoints the fake checks in-process again', async () => {
+    const server = serverNamed('home-db-1');
+    const vol = volumeNamed('home-logs');
+    home().compute.setServiceEndpoints({ cinder: 'http://127.0.0.1:9/volume/v3/%(project_id)s', glance: base });
+    const res = await call('POST', `/v2.1/servers/${server.id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: vol.id },
+    });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { computeFault: { message: string } }).computeFault.message).toContain('unreachable');
+    home().compute.setServiceEndpoints(undefined);
+    const from = home().volume.requests.length;
+    const local = await call('POST', `/v2.1/servers/${server.id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: vol.id },
+    });
+    expect(local.status).toBe(200);
+    expect(home().volume.requests.length).toBe(from);
+    expect(vol.status).toBe('in-use');
   });
 });
