@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler';
 import { healthRoutes, withReadinessDetail } from './http/health';
 import { requestContext } from './http/middleware';
 import { ProviderSessions, type ProviderSession } from './identity/provider-sessions';
+import { MintedTokens, type MintedToken } from './identity/minted-tokens';
 import { TokenValidator, type TokenCacheEntry } from './identity/token-validator';
 import { LocationCache } from './location/location-cache';
 import { createLogger, type Logger } from './observability/logger';
@@ -14,6 +15,7 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { identityRoutes } from './services/identity/routes';
 import { objectStoreRoutes } from './services/object-store/routes';
 import { routedFronts } from './services/routed/fronts';
+import { memoryCache } from './state/cache';
 import { createSharedState, type SharedState } from './state/shared-state';
 import { UpstreamClient } from './upstream/client';
 import { readinessCheck } from './upstream/readiness';
@@ -46,18 +48,23 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
   const state = createSharedState(config.state, { metrics, logger });
   const home = config.providers.find((p) => p.name === config.home);
   if (!home?.keystoneUrl) throw new Error('home provider without keystone_url (config validation should prevent this)');
+  const minted = new MintedTokens(memoryCache<MintedToken>(config.cache.providerTokenMax));
   const validator = new TokenValidator(
     { name: home.name, keystoneUrl: home.keystoneUrl },
     upstream,
     state.cache<TokenCacheEntry>('token', config.cache.tokenMax),
     config.cache,
     metrics,
+    Date.now,
+    minted,
   );
   const sessions = new ProviderSessions(
     config,
     upstream,
     state.cache<ProviderSession>('provider_token', config.cache.providerTokenMax),
     metrics,
+    Date.now,
+    minted,
   );
   const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
   const locations = (): LocationCache =>

@@ -8,6 +8,7 @@ import type { UpstreamClient } from '../upstream/client';
 import { K2kError } from './k2k/errors';
 import { exchangeForFederatedToken } from './k2k/exchange';
 import { mapProject, scopeToProject } from './k2k/scope';
+import type { MintedTokens } from './minted-tokens';
 import type { KeystoneCatalogEntry, TokenInfo } from './token-info';
 
 /** Credentials to act at one provider on behalf of one (user, home project). */
@@ -28,6 +29,8 @@ export interface ProviderSession {
 export interface Caller {
   token: string;
   info: TokenInfo;
+  /** Set when the caller presented a provider token the proxy minted: that provider's project id for the caller. */
+  projectAlias?: string;
 }
 
 /**
@@ -47,6 +50,7 @@ export class ProviderSessions {
     private readonly cache: Cache<ProviderSession>,
     private readonly metrics?: Metrics,
     private readonly now: () => number = Date.now,
+    private readonly minted?: MintedTokens,
   ) {
     this.byName = new Map(config.providers.map((p) => [p.name, p]));
   }
@@ -74,6 +78,9 @@ export class ProviderSessions {
       const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(provider);
       const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
       this.cache.set(key, session, ttl);
+      if (session.kind === 'k2k') {
+        this.minted?.remember(session.token, { homeToken: caller.token, providerProjectId: session.projectId }, ttl);
+      }
       return session;
     });
   }

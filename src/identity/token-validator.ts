@@ -5,6 +5,7 @@ import type { Cache } from '../state/cache';
 import { SingleFlight } from '../state/single-flight';
 import { tokenDigest } from '../state/token-key';
 import type { UpstreamClient } from '../upstream/client';
+import type { MintedTokens } from './minted-tokens';
 import { parseTokenBody, type TokenInfo } from './token-info';
 
 type Entry = { ok: true; info: TokenInfo } | { ok: false };
@@ -24,6 +25,7 @@ export class TokenValidator {
     private readonly ttl: Config['cache'],
     private readonly metrics?: Metrics,
     private readonly now: () => number = Date.now,
+    readonly minted?: MintedTokens,
   ) {}
 
   async validate(token: string | undefined): Promise<TokenInfo> {

@@ -51,7 +51,8 @@ export function volumeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
     const caller = await front.caller(req);
     const project = String(req.params['project']);
     const segments = splitPath(req.path);
-    if (project !== caller.info.projectId) {
+    // A provider token the proxy minted names that provider's project id: it is the caller's home project here.
+    if (project !== caller.info.projectId && project !== caller.projectAlias) {
       // Another project than the token's: no translation is known for it; the home Cinder decides.
       const base = (ep: { root: string }): string => `${ep.root}/v3/${encodeURIComponent(project)}`;
       const provider = front.targeted(req) ?? front.home;
