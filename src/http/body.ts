@@ -3,6 +3,11 @@ import { BadRequest, PayloadTooLarge } from '../errors/errors';
 
 /** Read a small request body, bounded (DESIGN.md: request bodies have size limits; objects and images stream). */
 export async function readBody(stream: Readable, limit: number): Promise<Buffer> {
+  // Refuse an announced oversize body before reading any of it.
+  const announced = Number((stream as Readable & { headers?: Record<string, unknown> }).headers?.['content-length']);
+  if (Number.isFinite(announced) && announced > limit) {
+    throw new PayloadTooLarge(`Request body is larger than ${limit} bytes.`);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -25,12 +30,21 @@ export async function readBody(stream: Readable, limit: number): Promise<Buffer>
 
 export const MAX_JSON_DEPTH = 64;
 
+// JSON bodies must be UTF-8 (RFC 8259 §8.1); replacing bad bytes silently would forward names nobody sent.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parse a JSON request body; malformed or absurdly nested JSON is a 400, never a 500. */
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) throw new BadRequest('The request body is empty; a JSON document is required.');
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw new BadRequest('Malformed request body: not valid UTF-8.');
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(raw.toString('utf8'));
+    doc = JSON.parse(text);
   } catch {
     throw new BadRequest('Malformed request body: not valid JSON.');
   }

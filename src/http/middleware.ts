@@ -18,6 +18,9 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY'
 /** Builds the RequestContext, keeps or makes x-openstack-request-id, and logs/counts each request once. */
 export function requestContext(deps: { logger: Logger; metrics: Metrics; requestTimeoutMs: number }): RequestHandler {
   return (req, res, next) => {
+    // RFC 9112 §3.2.2: accept absolute-form targets by their path only; the named host is never used, and no
+    // rewrite below ever sees it.
+    if (!req.url.startsWith('/')) req.url = originForm(req.url);
     const requestId = requestIdFrom(req.headers['x-openstack-request-id']);
     const first = req.path.split('/')[1] ?? '';
     const service = SERVICES[first] ?? 'proxy';
@@ -59,4 +62,13 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
     });
     next();
   };
+}
+
+function originForm(target: string): string {
+  try {
+    const u = new URL(target);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return '/';
+  }
 }
