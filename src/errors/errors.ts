@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'itemNotFound'
   | 'conflict'
   | 'preconditionFailed'
+  | 'notAcceptable'
   | 'requestEntityTooLarge'
   | 'overLimit'
   | 'computeFault'
@@ -64,6 +65,12 @@ export class ItemNotFound extends OcxError {
 export class Conflict extends OcxError {
   constructor(message: string) {
     super(409, 'conflict', message);
+  }
+}
+
+export class NotAcceptable extends OcxError {
+  constructor(message: string) {
+    super(406, 'notAcceptable', message);
   }
 }
 

@@ -202,7 +202,10 @@ describe('the Cinder calls a home Nova makes for an attach', () => {
       .expect(200);
     await post(`${v3()}/attachments/${att}/action`, { 'os-complete': null }, mv).expect(204);
     expect(bu().volume.volumes.get(id)?.status).toBe('in-use');
-    const seen = bu().volume.requests.slice(from);
+    // The proxy may learn the providers' microversion range once (GET /volume/); the attach calls follow.
+    const seen = bu()
+      .volume.requests.slice(from)
+      .filter((r) => r.path !== '/volume/');
     expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /volume/v3/${buProject()}/volumes/${id}`,
       `POST /volume/v3/${buProject()}/attachments`,

@@ -7,7 +7,8 @@ import type { ListingCursors } from '../routed/listing-cursors';
 import { MergedListings } from '../routed/merged-listing';
 import { splitPath } from '../routed/path-segments';
 import { placeCreate } from '../routed/placement';
-import { serveVersions } from '../routed/version-documents';
+import { checkMicroversion, requestedMicroversion } from '../routed/microversion';
+import { microversionRange, serveVersions } from '../routed/version-documents';
 import { SERVER_PROBE, SERVERS_BRIEF, SERVERS_DETAIL, computeIds } from './compute-listings';
 import { dropServerZone, rewriteServerAction, rewriteServerCreate, rewriteVolumeAttachment } from './rewrite-request';
 
@@ -27,6 +28,10 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
   );
 
   router.use('/v2.1', async (req: Request, res: Response) => {
+    if (requestedMicroversion(req.headers, 'compute') !== undefined) {
+      const range = await microversionRange(front, req, res, (ep) => `${ep.root}/`);
+      checkMicroversion(req.headers, 'compute', range);
+    }
     const segments = splitPath(req.path);
     const [collection, second] = segments;
     if (collection === 'servers' && segments.length <= 2 && req.method === 'GET') {

@@ -1,4 +1,5 @@
 import type { FrontService } from './front-deps';
+import { rangeOf } from './microversion';
 
 /**
  * Version discovery without a token. Real Nova, Cinder and Glance answer their root documents anonymously and
@@ -68,5 +69,14 @@ export class VersionMemo {
 
   set(path: string, answer: VersionAnswer): void {
     this.last.set(path, answer);
+  }
+
+  /** The microversion range of any remembered (merged) document. */
+  range(): { min: string; max: string } | undefined {
+    for (const a of this.last.values()) {
+      const r = rangeOf(a.doc);
+      if (r) return r;
+    }
+    return undefined;
   }
 }

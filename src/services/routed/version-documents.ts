@@ -7,6 +7,7 @@ import type { Front } from './front';
 import { mergeVersionDocuments } from './merge-versions';
 import type { ServiceEndpoint } from './service-endpoint';
 import { builtinVersions, VersionMemo, type VersionAnswer } from './anonymous-versions';
+import { rangeOf } from './microversion';
 
 const memos = new WeakMap<Front, VersionMemo>();
 
@@ -31,7 +32,6 @@ export async function serveVersions(
   path: (ep: ServiceEndpoint) => string,
   narrow: boolean,
 ): Promise<void> {
-  const ctx = contextOf(res.locals);
   const key = `${req.baseUrl}${req.path}`;
   if (req.headers['x-auth-token'] === undefined && req.headers['x-ocx-provider'] === undefined) {
     const answer =
@@ -39,6 +39,32 @@ export async function serveVersions(
     res.status(answer.status).json(answer.doc);
     return;
   }
+  const answer = await fetchVersions(front, req, res, path, narrow, key);
+  res.status(answer.status).json(answer.doc);
+}
+
+/** The merged microversion range every provider supports, learnt once from an authenticated caller. */
+export async function microversionRange(
+  front: Front,
+  req: Request,
+  res: Response,
+  path: (ep: ServiceEndpoint) => string,
+): Promise<{ min: string; max: string } | undefined> {
+  const known = memoOf(front).range();
+  if (known) return known;
+  // Unknown yet: ask the providers this request may reach (all, or the targeted one) once.
+  return rangeOf((await fetchVersions(front, req, res, path, true, `${req.baseUrl}/`)).doc);
+}
+
+async function fetchVersions(
+  front: Front,
+  req: Request,
+  res: Response,
+  path: (ep: ServiceEndpoint) => string,
+  narrow: boolean,
+  key: string,
+): Promise<VersionAnswer> {
+  const ctx = contextOf(res.locals);
   const caller = await front.caller(req);
   const targeted = front.targeted(req);
   const providers = targeted ? [targeted] : narrow ? front.client.providers : [front.home];
@@ -69,6 +95,7 @@ export async function serveVersions(
     ctx.provider = base.provider;
   }
   const doc = narrow ? mergeVersionDocuments(base.value.doc, others) : base.value.doc;
-  if (!targeted && result.failed.length === 0) memoOf(front).set(key, { status: base.value.status, doc });
-  res.status(base.value.status).json(doc);
+  const answer = { status: base.value.status, doc };
+  if (!targeted && result.failed.length === 0) memoOf(front).set(key, answer);
+  return answer;
 }

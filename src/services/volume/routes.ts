@@ -8,7 +8,8 @@ import type { ListingCursors } from '../routed/listing-cursors';
 import { serveCombined } from '../routed/merged-collection';
 import { MergedListings } from '../routed/merged-listing';
 import { splitPath } from '../routed/path-segments';
-import { serveVersions } from '../routed/version-documents';
+import { checkMicroversion, requestedMicroversion } from '../routed/microversion';
+import { microversionRange, serveVersions } from '../routed/version-documents';
 import { createAttachment, createSnapshot, createVolume } from './creates';
 import { mergeAvailabilityZones, mergeVolumeTypes } from './merge-collections';
 import {
@@ -47,6 +48,10 @@ export function volumeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   );
 
   router.use('/v3/:project', async (req: Request, res: Response) => {
+    if (requestedMicroversion(req.headers, 'volume') !== undefined) {
+      const range = await microversionRange(front, req, res, (ep) => `${ep.root}/`);
+      checkMicroversion(req.headers, 'volume', range);
+    }
     const ctx = contextOf(res.locals);
     const caller = await front.caller(req);
     const project = String(req.params['project']);
