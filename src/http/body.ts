@@ -44,8 +44,9 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
-  } catch {
+    doc = JSON.parse(text, finiteNumbers);
+  } catch (err) {
+    if (err instanceof BadRequest) throw err;
     throw new BadRequest('Malformed request body: not valid JSON.');
   }
   if (depthOf(doc, 0) > MAX_JSON_DEPTH)
@@ -59,4 +60,12 @@ function depthOf(value: unknown, depth: number): number {
   let max = depth + 1;
   for (const v of Object.values(value as Record<string, unknown>)) max = Math.max(max, depthOf(v, depth + 1));
   return max;
+}
+
+/** 1e999 parses to Infinity and would be re-serialised as null: refuse it (services reject it too). */
+function finiteNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new BadRequest('Malformed request body: number out of range.');
+  }
+  return value;
 }

@@ -7,6 +7,7 @@ import type { ListingCursors } from '../routed/listing-cursors';
 import { MergedListings } from '../routed/merged-listing';
 import { splitPath } from '../routed/path-segments';
 import { placeCreate } from '../routed/placement';
+import { validateImageCreate } from './validate-create';
 import { serveVersions } from '../routed/version-documents';
 import { IMAGE_PROBE, IMAGES, imageIds } from './image-listings';
 import { rewriteImageCreate, rewriteImagePatch } from './rewrite-request';
@@ -59,7 +60,9 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   async function createImage(req: Request, res: Response): Promise<void> {
     const ctx = contextOf(res.locals);
     const caller = await front.caller(req);
-    const rewrite = rewriteImageCreate(await front.json(req), front.known);
+    const body = await front.json(req);
+    validateImageCreate(body);
+    const rewrite = rewriteImageCreate(body, front.known);
     const placement = placeCreate({
       nameProvider: rewrite.nameProvider,
       headerProvider: front.targeted(req),
