@@ -180,6 +180,17 @@ export class FakeCompute {
     const q = req.query as Record<string, unknown>;
     const spec = sortSpec(allQuery(q.sort_key), allQuery(q.sort_dir), CLIENT_SORT_KEYS);
     if (!spec.ok) return sendFault(res, 400, spec.message);
+    const since = firstQuery(q['changes-since']);
+    // Nova's schema: changes-since is an ISO 8601 date-time.
+    if (since !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(Date.parse(since)))) {
+      return sendFault(
+        res,
+        400,
+        'Invalid input for query parameters changes-since. Value: ' +
+          since.slice(0, 40) +
+          ". 'changes-since' is not a 'date-time'",
+      );
+    }
     const limit = parseLimit(firstQuery(q.limit), 1000);
     if (!limit.ok) return sendFault(res, 400, limit.message);
     const name = nameFilter(firstQuery(q.name));

@@ -158,13 +158,25 @@ export class FakeImage {
     bump(this.stats, 'list');
     const q = req.query as Record<string, unknown>;
     const sort = firstQuery(q.sort);
+    // glance/api/v2/images.py: `sort` cannot be mixed with sort_key/sort_dir; enum filters are validated.
+    if (sort !== undefined && (q.sort_key !== undefined || q.sort_dir !== undefined)) {
+      return sendGlanceError(req, res, 400, 'The "sort" parameter cannot be used with "sort_key" or "sort_dir".');
+    }
+    const vis = firstQuery(q.visibility);
+    if (vis !== undefined && !['public', 'private', 'shared', 'community', 'all'].includes(vis)) {
+      return sendGlanceError(req, res, 400, `Invalid visibility value: ${vis}`);
+    }
+    const ms = firstQuery(q.member_status);
+    if (ms !== undefined && !['accepted', 'pending', 'rejected', 'all'].includes(ms)) {
+      return sendGlanceError(req, res, 400, `Invalid status value: ${ms}`);
+    }
     const { keys, dirs } =
       sort !== undefined ? parseSortParam(sort) : { keys: allQuery(q.sort_key), dirs: allQuery(q.sort_dir) };
     const spec = sortSpec(keys, dirs, Object.keys(SORT_FIELDS));
     if (!spec.ok) return sendGlanceError(req, res, 400, spec.message);
     const limit = parseLimit(firstQuery(q.limit) ?? '25', 1000);
     if (!limit.ok) return sendGlanceError(req, res, 400, 'limit param must be an integer');
-    const visibility = firstQuery(q.visibility);
+    const visibility = vis === 'all' ? undefined : vis;
     const seen = [...this.images.values()].filter(
       (i) => this.visible(i.id, projectOf(res)) && (visibility === undefined || i.visibility === visibility),
     );

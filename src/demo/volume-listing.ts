@@ -23,6 +23,15 @@ export type ListPage<T> = { ok: true; items: T[]; next?: string } | { ok: false;
 export function listPage<T extends { id: string }>(req: Request, items: T[], selfUrl: string): ListPage<T> {
   const q = req.query as Record<string, unknown>;
   const sort = firstQuery(q.sort);
+  // cinder/api/common.py get_sort_params: `sort` and the deprecated sort_key/sort_dir are exclusive.
+  if (sort !== undefined && (q.sort_key !== undefined || q.sort_dir !== undefined)) {
+    return {
+      ok: false,
+      status: 400,
+      message:
+        "Invalid input received: The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.",
+    };
+  }
   const { keys, dirs } =
     sort !== undefined ? parseSortParam(sort) : { keys: allQuery(q.sort_key), dirs: allQuery(q.sort_dir) };
   const spec = sortSpec(keys, dirs, Object.keys(FIELDS));
