@@ -74,8 +74,11 @@ async function fetchOne(f: PageFetch, provider: string, marker: string | null, l
   );
   const text = await response.text(LIST_BODY_LIMIT);
   if (response.status >= 400 && response.status < 500) {
-    // A provider's own 401/403/404 is its problem (partial); home's, or a 400 anywhere, is the client's.
-    const clientsFault = response.status === 400 || session.kind === 'home';
+    // A provider's own 401/403/404 is its problem (partial); home's, or a 400 anywhere, is the client's. So is a
+    // 404 for the marker we passed (the marker's resource was deleted): answer as the service would, instead of
+    // a listing that silently lacks that provider.
+    const markerGone = marker !== null && response.status === 404;
+    const clientsFault = response.status === 400 || session.kind === 'home' || markerGone;
     if (clientsFault) return { kind: 'client-error', status: response.status, headers: response.headers, body: text };
   }
   if (response.status < 200 || response.status >= 300) {
