@@ -8,7 +8,7 @@ import { tokenDigest } from '../../src/state/token-key';
 import { passwordAuth } from '../support/harness';
 import { eventually } from '../support/eventually';
 import { startRedis, testEncryptionKey, type TestRedis } from '../support/redis-server';
-import { metric, startInstance, type ProxyInstance } from '../support/twin-proxies';
+import { metric, startInstance, type ProxyInstance } from '../support/proxy-instance';
 
 let demo: DemoCloud;
 let redis: TestRedis;
