@@ -8,6 +8,7 @@ import { runCli } from './cli/dispatch';
 import { processIo } from './cli/io';
 import { ConfigError, compileConfig, loadConfigFile } from './config/load';
 import type { Config } from './config/types';
+import { proxyServiceEndpoints } from './demo/compute-remote-services';
 import { startDemoCloud } from './demo/demo-cloud';
 
 /** Composition root: load config (or start the demo cloud), build the app, listen, drain on SIGTERM. */
@@ -21,8 +22,9 @@ function configPathFromArgs(argv: string[]): string | undefined {
 async function loadOrDemo(argv: string[]): Promise<{ config: Config; stopDemo?: () => Promise<void> }> {
   const file = configPathFromArgs(argv);
   if (file) return { config: loadConfigFile(file) };
-  const demo = await startDemoCloud();
   const port = Number(process.env['PORT'] ?? 8080);
+  // The home Nova reaches Cinder and Glance through the proxy, as an operator sets it up for mix and match.
+  const demo = await startDemoCloud({ homeComputeServices: proxyServiceEndpoints(`http://127.0.0.1:${port}`) });
   const raw = { ...demo.config, listen: { host: '127.0.0.1', port }, public_url: `http://127.0.0.1:${port}` };
   return { config: compileConfig(raw, '(demo cloud)', process.cwd()), stopDemo: () => demo.stop() };
 }
