@@ -6,8 +6,15 @@ import type { RequestContext } from './context';
 
 /** The one place where errors become responses, in the format of the service the request was for. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
     const ctx = res.locals['ctx'] as RequestContext | undefined;
+    if (res.destroyed || req.socket?.destroyed === true) {
+      // The client went away (its upstream calls were aborted for it): nobody reads an answer and nothing failed
+      // on our side or the provider's, so no 5xx is logged or counted. 499 as nginx records it.
+      res.statusCode = 499;
+      res.destroy();
+      return;
+    }
     const ocx = toOcxError(err);
     if (ocx.status >= 500) {
       // Log the cause for operators; the client only sees the safe message.

@@ -31,6 +31,11 @@ export class Breaker {
     return false;
   }
 
+  /** The call ended without a verdict on the provider (aborted by its own request): free a half-open probe. */
+  release(): void {
+    this.probing = false;
+  }
+
   success(): void {
     this.failures = 0;
     this.probing = false;

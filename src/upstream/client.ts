@@ -80,6 +80,12 @@ export class UpstreamClient {
         dispatcher: this.agent(req.provider),
       });
     } catch (err) {
+      // SECURITY: a call aborted by its own request (client gone, deadline) says nothing about the provider;
+      // counting it would let one client open the breaker for everyone.
+      if (req.signal?.aborted) {
+        breaker.release();
+        throw normalizeNetworkError(req.provider, err);
+      }
       breaker.failure();
       const mapped = normalizeNetworkError(req.provider, err);
       this.observe(req, started, mapped instanceof UpstreamTimeout ? 'timeout' : 'error');

@@ -19,6 +19,17 @@ describe('breaker', () => {
     expect(b.state).toBe('closed');
   });
 
+  it('a probe released without a verdict lets the next probe through', () => {
+    let now = 0;
+    const b = new Breaker(1, 100, () => now);
+    b.failure();
+    now = 100;
+    expect(b.allow()).toBe(true);
+    expect(b.allow()).toBe(false);
+    b.release();
+    expect(b.allow()).toBe(true);
+  });
+
   it('reopens when the probe fails', () => {
     let now = 0;
     const b = new Breaker(1, 100, () => now);

@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { buildApp } from '../../../src/app';
+import { compileConfig } from '../../../src/config/load';
+import { startDemoCloud, type DemoCloud } from '../../../src/demo/demo-cloud';
+import { createLogger } from '../../../src/observability/logger';
+import type { Harness } from '../../support/harness';
+
+export const STATIC_PROVIDER = 'static-swift';
+export const STATIC_USER = 'test:tester';
+export const STATIC_KEY = 'testing';
+
+/**
+ * Like test/support/harness.ts, with what the token-hygiene test needs on top: the logger at `trace` (every line
+ * the proxy can write), and a fourth, static-credential Swift provider (tempauth on nu-keystone's fake Swift), so
+ * an operator's key and a tempauth token are among the secrets watched.
+ */
+export async function startHygieneHarness(
+  opts: {
+    providers?: string[];
+    /** Extra keys per provider, given the running demo cloud (e.g. a project_map naming its project ids). */
+    providerExtras?: (demo: DemoCloud) => Record<string, Record<string, unknown>>;
+  } = {},
+): Promise<Harness> {
+  const providers = opts.providers ?? ['home', 'bu-keystone', 'nu-keystone'];
+  const demo = await startDemoCloud({ providers });
+  const extras = opts.providerExtras?.(demo) ?? {};
+  const configured = Object.fromEntries(
+    Object.entries(demo.config.providers).map(([name, p]) => [name, { ...p, ...extras[name] }]),
+  );
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tempauthAt = demo.providers[providers[providers.length - 1] as string]?.baseUrl as string;
+  const config = compileConfig(
+    {
+      ...demo.config,
+      public_url: url,
+      providers: {
+        ...configured,
+        [STATIC_PROVIDER]: {
+          priority: 99,
+          object_store: {
+            auth: 'tempauth',
+            auth_url: `${tempauthAt}/object-store/auth/v1.0`,
+            user: STATIC_USER,
+            key: STATIC_KEY,
+          },
+        },
+      },
+    },
+    '(token hygiene)',
+    process.cwd(),
+  );
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const proxy = buildApp(config, { logger: createLogger('trace', sink) });
+  server.on('request', proxy.app);
+  return {
+    demo,
+    proxy,
+    server,
+    url,
+    logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
+      await demo.stop();
+    },
+  };
+}
