@@ -18,6 +18,7 @@ export async function startInstance(
   raw: Record<string, unknown>,
   sourceFile: string,
   baseDir = process.cwd(),
+  logLevel = 'info',
 ): Promise<ProxyInstance> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,7 +32,7 @@ export async function startInstance(
       cb();
     },
   });
-  const proxy = buildApp(config, { logger: createLogger('info', sink) });
+  const proxy = buildApp(config, { logger: createLogger(logLevel, sink) });
   server.on('request', proxy.app);
   return {
     proxy,

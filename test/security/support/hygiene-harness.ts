@@ -1,11 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { buildApp } from '../../../src/app';
-import { compileConfig } from '../../../src/config/load';
 import { startDemoCloud, type DemoCloud } from '../../../src/demo/demo-cloud';
-import { createLogger } from '../../../src/observability/logger';
 import type { Harness } from '../../support/harness';
+import { startInstance } from '../../support/proxy-instance';
 
 export const STATIC_PROVIDER = 'static-swift';
 export const STATIC_USER = 'test:tester';
@@ -29,14 +24,10 @@ export async function startHygieneHarness(
   const configured = Object.fromEntries(
     Object.entries(demo.config.providers).map(([name, p]) => [name, { ...p, ...extras[name] }]),
   );
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tempauthAt = demo.providers[providers[providers.length - 1] as string]?.baseUrl as string;
-  const config = compileConfig(
+  const instance = await startInstance(
     {
       ...demo.config,
-      public_url: url,
       providers: {
         ...configured,
         [STATIC_PROVIDER]: {
@@ -52,26 +43,13 @@ export async function startHygieneHarness(
     },
     '(token hygiene)',
     process.cwd(),
+    'trace',
   );
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  const proxy = buildApp(config, { logger: createLogger('trace', sink) });
-  server.on('request', proxy.app);
   return {
+    ...instance,
     demo,
-    proxy,
-    server,
-    url,
-    logs,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await proxy.close();
+      await instance.close();
       await demo.stop();
     },
   };
