@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfigFile } from '../config/load';
 import { parseInterval } from '../config/units';
 import type { Config } from '../config/types';
 import { pingRedis } from '../state/redis-probe';
 import { parseArgs, stringOption } from './args';
-import type { CliIo } from './io';
+import { loadConfigOrReport, type CliIo } from './io';
 import { probe, probeClient, type ProbeResult } from './probe';
 import { probeTargets } from './probe-targets';
 
@@ -35,16 +34,8 @@ export async function checkConfig(argv: readonly string[], io: CliIo): Promise<n
     io.err(`--timeout: must be an interval like 3s (got "${stringOption(args, 'timeout')}")\n`);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfigFile(file);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(file, io);
+  if (!config) return 2;
   const files = fileProblems(config);
   const checks = args.options.has('offline') ? [] : await reachability(config, timeoutMs);
   const unreachable = checks.filter((c) => !c.result.reachable);

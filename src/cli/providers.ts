@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfigFile } from '../config/load';
 import { parseInterval } from '../config/units';
 import type { Config, ProviderConfig } from '../config/types';
 import { parseArgs, stringOption } from './args';
-import type { CliIo } from './io';
+import { loadConfigOrReport, type CliIo } from './io';
 import { describe, fetchJson, probe, probeClient, type ProbeResult } from './probe';
 
 export const PROVIDERS_USAGE = 'ocx-proxy providers [--config FILE] [--url http://proxy:8080] [--timeout 3s] [--json]';
@@ -37,16 +36,8 @@ export async function providersCommand(argv: readonly string[], io: CliIo): Prom
     io.err(`usage: ${PROVIDERS_USAGE}\n  (the config file may also come from OCX_CONFIG)\n`);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfigFile(file);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(file, io);
+  if (!config) return 2;
   const ca = readCa(config);
   const client = probeClient(config, timeoutMs, ca);
   try {
