@@ -2,14 +2,12 @@
 // Glance (`[cinder] endpoint_template`, `[glance] api_servers`), as a real home Nova is, so a volume or image of
 // bu-keystone named `ID@bu-keystone` is used by a server at home. Asserted at bu-keystone's fakes: the calls the
 // home Nova makes arrive there with a bu-keystone token scoped to bu-keystone's project, and the volume ends in-use.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { proxyServiceEndpoints } from '../../src/demo/compute-remote-services';
 import type { RecordedRequest } from '../../src/demo/sim-http';
 import { login, received, startHarness, tokenOf, type Harness, type Login } from './compute-support';
+import { openstackJson, runCli } from '../support/openstack-cli';
 
-const run = promisify(execFile);
 let h: Harness;
 let me: Login;
 const bu = () => h.demo.providers['bu-keystone']!;
@@ -200,32 +198,8 @@ describe('boot image from bu-keystone into home', () => {
   });
 });
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: process.env['HOME'] ?? '/tmp',
-    OS_AUTH_URL: `${h.url}/identity/v3`,
-    OS_IDENTITY_API_VERSION: '3',
-    OS_USERNAME: 'demo',
-    OS_PASSWORD: 'demo-secret',
-    OS_PROJECT_NAME: 'demo',
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_REGION_NAME: 'RegionOne',
-  };
-}
-
-async function cli(bin: string, ...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(`/usr/bin/${bin}`, args, { timeout: 60_000, env: env() });
-    return stdout;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${bin} ${args.join(' ')}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-}
-
-const os = async <T>(...args: string[]): Promise<T> => JSON.parse(await cli('openstack', ...args, '-f', 'json')) as T;
+const cli = (bin: string, ...args: string[]): Promise<string> => runCli(h.url, bin, ...args);
+const os = <T>(...args: string[]): Promise<T> => openstackJson<T>(h.url, ...args);
 
 describe("Debian's unmodified CLIs", () => {
   it('nova volume-attach SERVER VOL@bu-keystone succeeds and the volume is in-use at bu-keystone', async () => {

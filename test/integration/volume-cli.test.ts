@@ -1,10 +1,8 @@
 // Debian's unmodified clients (openstack, cinder, nova, glance) against the proxy in front of the demo cloud:
 // the issue-5 walk-throughs as far as the simulators let them go.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { received, startHarness, type Harness } from './compute-support';
+import { openstackJson, runCli } from '../support/openstack-cli';
 
-const run = promisify(execFile);
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
@@ -13,32 +11,8 @@ afterAll(() => h.close());
 const bu = () => h.demo.providers['bu-keystone']!;
 const home = () => h.demo.providers['home']!;
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: process.env['HOME'] ?? '/tmp',
-    OS_AUTH_URL: `${h.url}/identity/v3`,
-    OS_IDENTITY_API_VERSION: '3',
-    OS_USERNAME: 'demo',
-    OS_PASSWORD: 'demo-secret',
-    OS_PROJECT_NAME: 'demo',
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_REGION_NAME: 'RegionOne',
-  };
-}
-
-async function cli(bin: string, ...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(`/usr/bin/${bin}`, args, { timeout: 60_000, env: env() });
-    return stdout;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${bin} ${args.join(' ')}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-}
-
-const os = async <T>(...args: string[]): Promise<T> => JSON.parse(await cli('openstack', ...args, '-f', 'json')) as T;
+const cli = (bin: string, ...args: string[]): Promise<string> => runCli(h.url, bin, ...args);
+const os = <T>(...args: string[]): Promise<T> => openstackJson<T>(h.url, ...args);
 
 describe('openstack volume', () => {
   it('volume create --availability-zone bu-keystone puts the volume at the provider', async () => {
