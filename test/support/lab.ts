@@ -18,10 +18,14 @@ export function labInfo(): LabInfo {
 
 export type LabProxy = ProxyInstance;
 
+/** The lab proxy's config as up.sh wrote it, so a test can build overrides of nested keys from it. */
+export function labConfig(): Record<string, unknown> {
+  return parseYaml(readFileSync(`${LAB_DIR}/ocx.yaml`, 'utf8')) as Record<string, unknown>;
+}
+
 /** An in-process proxy on the lab's config (own port, optional overrides) so tests can read its metrics. */
 export async function startLabProxy(overrides: Record<string, unknown> = {}): Promise<LabProxy> {
-  const raw = parseYaml(readFileSync(`${LAB_DIR}/ocx.yaml`, 'utf8')) as Record<string, unknown>;
-  return startInstance({ ...raw, ...overrides }, `${LAB_DIR}/ocx.yaml`, LAB_DIR);
+  return startInstance({ ...labConfig(), ...overrides }, `${LAB_DIR}/ocx.yaml`, LAB_DIR);
 }
 
 export async function keystoneLogin(
