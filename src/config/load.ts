@@ -158,6 +158,7 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
       negativeTtlMs: c.cache.negative_ttl,
       providerTokenMax: c.cache.provider_token_max,
       providerTokenMarginMs: c.cache.provider_token_margin,
+      k2kNegativeTtlMs: c.cache.k2k_negative_ttl,
       locationMax: c.cache.location_max,
       locationTtlMs: c.cache.location_ttl,
     },

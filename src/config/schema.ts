@@ -145,6 +145,7 @@ export const configSchema = z
         negative_ttl: interval.default('10s'),
         provider_token_max: z.number().int().positive().default(10_000),
         provider_token_margin: interval.default('60s'),
+        k2k_negative_ttl: interval.default('30s'),
         location_max: z.number().int().positive().default(100_000),
         location_ttl: interval.default('1h'),
       })

@@ -46,6 +46,8 @@ export interface Config {
     negativeTtlMs: number;
     providerTokenMax: number;
     providerTokenMarginMs: number;
+    /** How long a refused K2K exchange (no project at the provider...) is remembered per (user, project, provider). */
+    k2kNegativeTtlMs: number;
     locationMax: number;
     locationTtlMs: number;
   };

@@ -1,11 +1,12 @@
 import type { Config, ProviderConfig } from '../config/types';
 import { ProviderUnavailable, Unauthorized } from '../errors/errors';
 import type { Metrics } from '../observability/metrics';
-import type { Cache } from '../state/cache';
+import { memoryCache, type Cache } from '../state/cache';
 import { SingleFlight } from '../state/single-flight';
 import { tokenDigest } from '../state/token-key';
 import type { UpstreamClient } from '../upstream/client';
 import { K2kError } from './k2k/errors';
+import { K2kRefusals } from './k2k/refusals';
 import { exchangeForFederatedToken } from './k2k/exchange';
 import { mapProject, scopeToProject } from './k2k/scope';
 import type { MintedTokens } from './minted-tokens';
@@ -43,6 +44,7 @@ export class ProviderSessions {
   private readonly byName: Map<string, ProviderConfig>;
   /** When this instance last exchanged with each provider, for operators (/readyz, `ocx-proxy providers`). */
   private readonly lastK2k = new Map<string, { at: number; result: 'ok' | 'error' }>();
+  private readonly refusals: K2kRefusals;
 
   constructor(
     private readonly config: Config,
@@ -53,6 +55,8 @@ export class ProviderSessions {
     private readonly minted?: MintedTokens,
   ) {
     this.byName = new Map(config.providers.map((p) => [p.name, p]));
+    // Local to each instance: at worst one refused exchange per instance and k2k_negative_ttl.
+    this.refusals = new K2kRefusals(memoryCache(config.cache.providerTokenMax), config.cache.k2kNegativeTtlMs);
   }
 
   private key(caller: Caller, provider: ProviderConfig): string {
@@ -98,6 +102,21 @@ export class ProviderSessions {
     if (provider && provider.name !== this.config.home) this.cache.delete(this.key(caller, provider));
   }
 
+  /**
+   * Drop every provider session made for the caller's home token, and the provider tokens minted with them: the
+   * home token was revoked or rejected, so nothing derived from it may keep working. Static-credential sessions
+   * are not the token's and stay.
+   */
+  forgetToken(caller: Caller): void {
+    for (const provider of this.byName.values()) {
+      if (provider.name === this.config.home || !provider.keystoneUrl) continue;
+      const key = this.key(caller, provider);
+      const session = this.cache.get(key);
+      if (session?.kind === 'k2k') this.minted?.forget(session.token);
+      this.cache.delete(key);
+    }
+  }
+
   private homeSession(caller: Caller): ProviderSession {
     return {
       provider: this.config.home,
@@ -115,6 +134,8 @@ export class ProviderSessions {
     const keystoneUrl = provider.keystoneUrl as string;
     const homeKeystone = this.byName.get(this.config.home)?.keystoneUrl as string;
     if (!caller.info.projectId) throw new Unauthorized('A project-scoped token is required to reach other providers.');
+    const refused = this.refusals.check(caller.info.userId, caller.info.projectId, provider.name);
+    if (refused) throw refused;
     const started = this.now();
     try {
       const sp = caller.info.serviceProviders.find((s) => s.id === provider.spId);
@@ -164,6 +185,7 @@ export class ProviderSessions {
       this.lastK2k.set(provider.name, { at: this.now(), result: 'error' });
       const step = err instanceof K2kError ? err.step : 'transport';
       this.metrics?.k2kFailures.inc({ provider: provider.name, step });
+      this.refusals.record(caller.info.userId, caller.info.projectId, provider.name, err);
       throw err;
     }
   }

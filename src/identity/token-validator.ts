@@ -14,6 +14,10 @@ type Entry = { ok: true; info: TokenInfo } | { ok: false };
  * Validates incoming tokens at the home Keystone. Results are cached by the token's digest until
  * min(token expiry, cache.token_ttl); rejections for cache.negative_ttl. The warm path makes no Keystone call.
  * With a shared level (issue 7) a local miss first asks it, so a token validated by one instance is known to all.
+ *
+ * A token revoked through the proxy leaves a tombstone (same cache, its own key, so it is shared too) for at least
+ * cache.token_ttl: a validation already in flight when the revocation lands, or an instance that had the token
+ * cached, would otherwise trust it again until its entry expires. It is checked on every hit and before storing.
  */
 export class TokenValidator {
   private readonly flight = new SingleFlight<Entry>();
@@ -31,6 +35,10 @@ export class TokenValidator {
   async validate(token: string | undefined): Promise<TokenInfo> {
     if (!token) throw new Unauthorized();
     const key = tokenDigest(token);
+    if (this.cache.get(tombstoneKey(key))) {
+      this.metrics?.cacheLookups.inc({ cache: 'token', result: 'negative_hit' });
+      throw new Unauthorized();
+    }
     const cached = this.cache.get(key);
     if (cached) {
       this.metrics?.cacheLookups.inc({ cache: 'token', result: cached.ok ? 'hit' : 'negative_hit' });
@@ -40,13 +48,27 @@ export class TokenValidator {
     this.metrics?.cacheLookups.inc({ cache: 'token', result: 'miss' });
     // Another instance's verdict first (state.backend redis), then the home Keystone.
     const entry = await this.flight.run(key, async () => (await this.fromShared(key)) ?? this.fetch(token, key));
-    if (!entry.ok) throw new Unauthorized();
+    // Revoked while this validation was in flight: the answer predates the revocation.
+    if (!entry.ok || this.cache.get(tombstoneKey(key))) throw new Unauthorized();
     return entry.info;
   }
 
-  /** Forget a token (e.g. after DELETE /v3/auth/tokens through the proxy). */
+  /** Forget a token's validation (a call at home answered 401): the next use asks Keystone again. */
   forget(token: string): void {
     this.cache.delete(tokenDigest(token));
+  }
+
+  /**
+   * The token was revoked at the home Keystone: forget it, and refuse it from now on even if a validation in flight
+   * (here or at another instance) comes back "valid". Returns what was known about it, so the caller can drop what
+   * was derived from it (provider sessions).
+   */
+  revoked(token: string): TokenInfo | undefined {
+    const key = tokenDigest(token);
+    const cached = this.cache.get(key);
+    this.cache.set(tombstoneKey(key), { ok: false }, Math.max(this.ttl.tokenTtlMs, this.ttl.negativeTtlMs));
+    this.cache.delete(key);
+    return cached?.ok ? cached.info : undefined;
   }
 
   /** Remember a token whose body the proxy has just seen from Keystone (a login), saving a validation. */
@@ -57,7 +79,17 @@ export class TokenValidator {
   private async fromShared(key: string): Promise<Entry | undefined> {
     const shared = await this.cache.fetchShared?.(key);
     if (!shared || (shared.ok && shared.info.expiresAt <= this.now())) return undefined;
+    if (shared.ok && (await this.tombstoned(key))) {
+      this.cache.delete(key);
+      return { ok: false };
+    }
     return shared;
+  }
+
+  /** A tombstone here, or (shared level) one another instance wrote; the shared read happens only on misses. */
+  private async tombstoned(key: string): Promise<boolean> {
+    const tomb = tombstoneKey(key);
+    return this.cache.get(tomb) !== undefined || (await this.cache.fetchShared?.(tomb)) !== undefined;
   }
 
   private async fetch(token: string, key: string): Promise<Entry> {
@@ -73,6 +105,7 @@ export class TokenValidator {
       if (info) {
         this.metrics?.tokenValidations.inc({ result: 'valid' });
         const entry: Entry = { ok: true, info };
+        if (await this.tombstoned(key)) return { ok: false };
         this.store(key, entry);
         return entry;
       }
@@ -91,10 +124,14 @@ export class TokenValidator {
   }
 
   private store(key: string, entry: Entry): void {
-    if (!entry.ok) return;
+    if (!entry.ok || this.cache.get(tombstoneKey(key))) return;
     const ttl = Math.min(entry.info.expiresAt - this.now(), this.ttl.tokenTtlMs);
     this.cache.set(key, entry, ttl);
   }
 }
 
 export type TokenCacheEntry = Entry;
+
+function tombstoneKey(digest: string): string {
+  return `revoked|${digest}`;
+}

@@ -5,7 +5,8 @@ import type { UpstreamResponse } from '../upstream/client';
 /**
  * Call a provider with the caller's session there. A 401 from a provider token means it was revoked or expired
  * early: drop it and redo the exchange once (issue 3). `replayable` is false when the request body was streamed
- * and cannot be sent twice. A 401 at home means the home token no longer validates: forget it.
+ * and cannot be sent twice. A 401 at home means the home token no longer validates: forget it, and the provider
+ * sessions made from it (they would otherwise outlive it at the providers).
  */
 export async function callWithSession(
   deps: { sessions: ProviderSessions; validator: TokenValidator },
@@ -18,7 +19,7 @@ export async function callWithSession(
   const response = await call(session);
   if (response.status !== 401) return { session, response };
   if (session.kind === 'home') {
-    deps.validator.forget(caller.token);
+    forgetHomeToken(deps, caller);
     return { session, response };
   }
   deps.sessions.invalidate(caller, provider);
@@ -37,7 +38,12 @@ async function sessionOrForget(
   try {
     return await deps.sessions.get(caller, provider);
   } catch (err) {
-    if ((err as { status?: number }).status === 401) deps.validator.forget(caller.token);
+    if ((err as { status?: number }).status === 401) forgetHomeToken(deps, caller);
     throw err;
   }
+}
+
+function forgetHomeToken(deps: { sessions: ProviderSessions; validator: TokenValidator }, caller: Caller): void {
+  deps.validator.forget(caller.token);
+  deps.sessions.forgetToken(caller);
 }

@@ -32,3 +32,19 @@ export class K2kError extends OcxError {
     );
   }
 }
+
+/**
+ * The caller holds nothing at that provider: the home Keystone names no such service provider for them, or no
+ * project there maps to their home project. Lookups and listings skip such a provider instead of failing, so a
+ * miss stays a 404. A provider that could not answer the project list (5xx) is a failure, not this.
+ */
+export function isUnmapped(err: unknown): err is K2kError {
+  if (!(err instanceof K2kError)) return false;
+  if (err.step === 'service-provider') return true;
+  return err.step === 'project-map' && (err.upstreamStatus === undefined || err.upstreamStatus < 500);
+}
+
+/** Fan-out failures without the providers where the caller is unmapped (absent there, not failed). */
+export function withoutUnmapped<F extends { error: unknown }>(failed: readonly F[]): F[] {
+  return failed.filter((f) => !isUnmapped(f.error));
+}

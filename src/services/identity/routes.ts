@@ -102,14 +102,23 @@ export function identityRoutes(deps: IdentityDeps): Router {
   router.delete('/v3/auth/tokens', async (req, res) => {
     const ctx = contextOf(res.locals);
     const subject = req.headers['x-subject-token'];
-    if (typeof subject === 'string') deps.validator.forget(subject);
-    await forward(upstream, req, res, ctx, {
+    const target = {
       provider: home.name,
       service: 'identity',
       url: `${homeUrl}/v3/auth/tokens`,
       ...tokenHeaders(req),
       mappings: homeMappings,
-    });
+    };
+    // Revoke first, forget after: forgetting first lets a validation in flight re-cache the token. 404: Keystone
+    // already considers the subject invalid, which the proxy may as well learn.
+    const up = await sendUpstream(upstream, req, ctx, target);
+    if (typeof subject === 'string' && ((up.status >= 200 && up.status < 300) || up.status === 404)) {
+      const info = deps.validator.revoked(subject);
+      // Sessions of a token not validated within token_ttl are not found here; the tombstone and Keystone refuse
+      // the token before any of them could be used, and they expire with their provider tokens.
+      if (info) deps.sessions.forgetToken({ token: subject, info });
+    }
+    await relayResponse(res, ctx, up, target, req.method);
   });
 
   router.get('/v3/auth/catalog', async (req, res) => {

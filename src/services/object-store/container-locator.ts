@@ -1,5 +1,6 @@
 import { ItemNotFound, ProviderUnavailable, type OcxError } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
+import { withoutUnmapped } from '../../identity/k2k/errors';
 import type { LocationCache } from '../../location/location-cache';
 import type { HeaderBag } from '../../upstream/headers';
 import { discard, type SwiftClient } from './swift-client';
@@ -57,8 +58,10 @@ export class ContainerLocator {
     const heads = new Map<string, HeaderBag>();
     for (const r of result.ok) if (r.value) heads.set(r.provider, r.value);
     const providers = [...heads.keys()];
-    if (result.failed.length === 0) this.remember(client, name, providers);
-    return { providers, heads, failed: result.failed };
+    // A provider where the caller has no project holds none of their containers: not a holder, not a failure.
+    const failed = withoutUnmapped(result.failed);
+    if (failed.length === 0) this.remember(client, name, providers);
+    return { providers, heads, failed };
   }
 
   /** Like holders(), but a container found nowhere is an error: 404, or 503 when a provider could not say. */

@@ -1,5 +1,6 @@
 import { ProviderUnavailable } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
+import { withoutUnmapped } from '../../identity/k2k/errors';
 import { parseSwiftListing, type SwiftListingLevel, type SwiftRow } from '../../fanout/merge/swift-rows';
 import { isSwiftPageComplete, swiftProviderQuery, type SwiftWindow } from '../../fanout/merge/swift-window';
 import type { HeaderBag } from '../../upstream/headers';
@@ -63,5 +64,6 @@ export async function fetchPages(
     },
     { signal: call.client.ctx.signal, deadline: call.client.ctx.deadline },
   );
-  return { pages: result.ok.map((r) => r.value), failed: result.failed };
+  // No project at a provider: it has no account for the caller, so nothing is missing from the listing.
+  return { pages: result.ok.map((r) => r.value), failed: withoutUnmapped(result.failed) };
 }

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../http/context';
 import type { Caller } from '../../identity/provider-sessions';
 import type { LocationCache, ResourceKind } from '../../location/location-cache';
 import type { HeaderBag } from '../../upstream/headers';
+import { isUnmapped } from '../../identity/k2k/errors';
 import { ServiceAbsent, type FrontClient } from './front-client';
 import type { ServiceEndpoint } from './service-endpoint';
 
@@ -101,7 +102,10 @@ export class ResourceLocator {
       this.remember(caller, probe.kind, id, provider);
       return provider;
     }
-    const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent)).map((f) => f.provider);
+    // A provider where the caller has no project holds nothing of theirs: absent, like one without the service.
+    const failed = result.failed
+      .filter((f) => !(f.error instanceof ServiceAbsent) && !isUnmapped(f.error))
+      .map((f) => f.provider);
     if (failed.length) {
       throw new ProviderUnavailable(
         failed.join(', '),

@@ -4,6 +4,7 @@ import { ProviderUnavailable } from '../../errors/errors';
 import { fanOut, partialHeader } from '../../fanout/fan-out';
 import { contextOf } from '../../http/context';
 import type { Front } from './front';
+import { isUnmapped } from '../../identity/k2k/errors';
 import { ServiceAbsent } from './front-client';
 import { joinPath, rawQuery } from './path-segments';
 import { towardsClient, translateProjectIds } from './project-ids';
@@ -51,7 +52,7 @@ export async function serveCombined(
     },
     { signal: ctx.signal, deadline: ctx.deadline },
   );
-  const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent));
+  const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent) && !isUnmapped(f.error));
   if (result.ok.length === 0 || (failed.length && front.deps.config.strictListings)) {
     throw new ProviderUnavailable(partialHeader(failed) ?? providers.join(','), 'could not be listed');
   }

@@ -6,6 +6,7 @@ import type { Caller } from '../../identity/provider-sessions';
 import { parseAtProvider } from '../../location/parse-at-provider';
 import { stripHopByHop } from '../../upstream/headers';
 import type { Front } from './front';
+import { isUnmapped } from '../../identity/k2k/errors';
 import { ServiceAbsent } from './front-client';
 import type { Cursors, ListingCursors } from './listing-cursors';
 import { parseListingOrder, type ListingOrder } from './listing-order';
@@ -59,7 +60,8 @@ export class MergedListings {
     const clientError = result.ok.find((r) => r.value.kind === 'client-error');
     if (clientError?.value.kind === 'client-error')
       return relayClientError(res, ctx, clientError.provider, clientError.value);
-    const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent));
+    // No project at a provider: nothing of the caller's there, so absent (no X-OCX-Partial), not failed.
+    const failed = result.failed.filter((f) => !(f.error instanceof ServiceAbsent) && !isUnmapped(f.error));
     const ok = result.ok as ProviderSuccess<Page>[];
     if (failed.length && (this.front.deps.config.strictListings || ok.length === 0)) {
       throw new ProviderUnavailable(partialHeader(failed) as string, 'could not be listed', {
