@@ -2,6 +2,7 @@
 // suffix and their location is remembered for the Cinder/Glance calls Nova then makes through the proxy; server
 // create at the provider an availability zone names; merged server lists; server calls routed by location.
 import request from 'supertest';
+import { proxyServiceEndpoints } from '../../src/demo/compute-remote-services';
 import { login, received, startHarness, tokenOf, type Harness, type Login } from './compute-support';
 
 type Server = { id: string; name: string; links: { href: string }[] };
@@ -32,36 +33,49 @@ function imageAt(provider: string, name: string): string {
   return img.id;
 }
 
+/** The home Nova asks the proxy's Cinder and Glance during `run`, as a real home Nova behind the proxy does. */
+async function novaThroughProxy(run: () => Promise<void>): Promise<void> {
+  home().compute.setServiceEndpoints(proxyServiceEndpoints(h.url));
+  try {
+    await run();
+  } finally {
+    await home().compute.idle();
+    home().compute.setServiceEndpoints(undefined);
+  }
+}
+
 function serverAt(provider: string, name: string): string {
   const p = h.demo.providers[provider]!;
   return p.compute.seed(p.projects['demo'] as string, 'u', [{ name, createdAt: Date.now() }])[0]!.id;
 }
 
 describe('volume attach with VOL@provider', () => {
-  it("reaches the home Nova without the suffix, and Nova's Cinder lookups then go to that provider", async () => {
-    const server = serverAt('home', 'attach-target');
-    const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [
-      { name: 'v', size: 1, createdAt: Date.now() },
-    ])[0]!.id;
-    const from = home().compute.requests.length;
-    const res = await post(`/compute/v2.1/servers/${server}/os-volume_attachments`, {
-      volumeAttachment: { volumeId: `${vol}@bu-keystone` },
-    });
-    expect(res.headers['x-ocx-provider']).toBe('home');
-    const [seen] = received(home().compute.requests, from, 'POST', /os-volume_attachments$/);
-    expect(seen?.body).toEqual({ volumeAttachment: { volumeId: vol } });
-    expect(tokenOf(seen)).toBe(me.token);
-    // The demo Nova checks volumes in-process at its own Cinder; a real home Nova asks the proxy's Cinder,
-    // which must send the lookup to bu-keystone without asking home first:
-    const hv = home().volume.requests.length;
-    const bv = bu().volume.requests.length;
-    const lookup = await get(`/volume/v3/${me.projectId}/volumes/${vol}`);
-    expect(lookup.status).toBe(200);
-    expect(received(home().volume.requests, hv, 'GET', /./)).toHaveLength(0);
-    expect(received(bu().volume.requests, bv, 'GET', /\/volumes\//)[0]?.path).toBe(
-      `/volume/v3/${bu().projects['demo']}/volumes/${vol}`,
-    );
-  });
+  it("reaches the home Nova without the suffix, and Nova's Cinder lookups then go to that provider", () =>
+    novaThroughProxy(async () => {
+      const server = serverAt('home', 'attach-target');
+      const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [
+        { name: 'v', size: 1, createdAt: Date.now() },
+      ])[0]!.id;
+      const from = home().compute.requests.length;
+      const res = await post(`/compute/v2.1/servers/${server}/os-volume_attachments`, {
+        volumeAttachment: { volumeId: `${vol}@bu-keystone` },
+      });
+      expect(res.headers['x-ocx-provider']).toBe('home');
+      const [seen] = received(home().compute.requests, from, 'POST', /os-volume_attachments$/);
+      expect(seen?.body).toEqual({ volumeAttachment: { volumeId: vol } });
+      expect(tokenOf(seen)).toBe(me.token);
+      // The home Nova's own lookup through the proxy went to bu-keystone, which confirmed the volume; later
+      // lookups go there without asking home first:
+      await home().compute.idle();
+      const hv = home().volume.requests.length;
+      const bv = bu().volume.requests.length;
+      const lookup = await get(`/volume/v3/${me.projectId}/volumes/${vol}`);
+      expect(lookup.status).toBe(200);
+      expect(received(home().volume.requests, hv, 'GET', /./)).toHaveLength(0);
+      expect(received(bu().volume.requests, bv, 'GET', /\/volumes\//)[0]?.path).toBe(
+        `/volume/v3/${bu().projects['demo']}/volumes/${vol}`,
+      );
+    }));
 
   it('a suffix naming an unknown provider is a 400 in Nova format, before Nova is asked', async () => {
     const server = serverAt('home', 'attach-target-2');
@@ -76,20 +90,21 @@ describe('volume attach with VOL@provider', () => {
 });
 
 describe('server create', () => {
-  it("imageRef IMG@bu-keystone boots at home with the bare id; Nova's image download then goes to bu-keystone", async () => {
-    const img = imageAt('bu-keystone', 'bu-keystone-snapshot');
-    const from = home().compute.requests.length;
-    await post('/compute/v2.1/servers', {
-      server: { name: 'from-bu', imageRef: `${img}@bu-keystone`, flavorRef: '1' },
-    });
-    const [seen] = received(home().compute.requests, from, 'POST', /\/servers$/);
-    expect((seen?.body as { server: { imageRef: string } }).server.imageRef).toBe(img);
-    const hi = home().image.requests.length;
-    const data = await get(`/image/v2/images/${img}/file`).buffer(true);
-    expect(data.status).toBe(200);
-    expect(Buffer.from(data.body as Buffer).toString()).toBe('snapshot@bu-keystone');
-    expect(received(home().image.requests, hi, 'GET', /./)).toHaveLength(0);
-  });
+  it("imageRef IMG@bu-keystone boots at home with the bare id; Nova's image download then goes to bu-keystone", () =>
+    novaThroughProxy(async () => {
+      const img = imageAt('bu-keystone', 'bu-keystone-snapshot');
+      const from = home().compute.requests.length;
+      await post('/compute/v2.1/servers', {
+        server: { name: 'from-bu', imageRef: `${img}@bu-keystone`, flavorRef: '1' },
+      });
+      const [seen] = received(home().compute.requests, from, 'POST', /\/servers$/);
+      expect((seen?.body as { server: { imageRef: string } }).server.imageRef).toBe(img);
+      const hi = home().image.requests.length;
+      const data = await get(`/image/v2/images/${img}/file`).buffer(true);
+      expect(data.status).toBe(200);
+      expect(Buffer.from(data.body as Buffer).toString()).toBe('snapshot@bu-keystone');
+      expect(received(home().image.requests, hi, 'GET', /./)).toHaveLength(0);
+    }));
 
   it('block_device_mapping_v2 uuids lose their suffix', async () => {
     const vol = bu().volume.seed(bu().projects['demo'] as string, 'u', [{ name: 'boot', size: 1, createdAt: 1 }])[0]!

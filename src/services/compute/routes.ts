@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { contextOf } from '../../http/context';
+import type { ResourceRef } from '../routed/at-provider-refs';
 import { resourceRef } from '../routed/explicit-provider';
 import { Front } from '../routed/front';
 import type { FrontDeps } from '../routed/front-deps';
@@ -14,8 +15,9 @@ import { dropServerZone, rewriteServerAction, rewriteServerCreate, rewriteVolume
 
 /**
  * The proxy's Nova at /compute (issue 5 §3): merged `servers`; server calls routed to the server's provider;
- * `@provider` stripped from volume, image and BDM references (their location remembered for the Cinder and
- * Glance calls the home Nova then makes through the proxy); everything else at home unless targeted.
+ * `@provider` stripped from volume, image and BDM references (held for the Cinder and Glance calls the home
+ * Nova then makes through the proxy, remembered once the named provider answers one); everything else at home
+ * unless targeted.
  */
 export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   const front = new Front(deps, 'compute', computeIds);
@@ -59,9 +61,9 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
       home: front.home,
       known: front.known,
     });
-    for (const ref of rewrite.refs) front.locator.remember(caller, ref.kind, ref.id, ref.provider);
     const json = placement.dropAvailabilityZone ? dropServerZone(rewrite.body) : rewrite.body;
-    await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['servers'], json });
+    const refs = rewrite.refs;
+    await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['servers'], json, refs });
   }
 
   /** /servers/{id}[/...]: at the server's provider; volume attachments and rebuilds name other resources. */
@@ -71,14 +73,11 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
     const ref = resourceRef(segments[1] as string, front.known, front.targeted(req));
     const rest = segments.slice(2);
     let json = await front.json(req);
+    let refs: ResourceRef[] = [];
     if (rest[0] === 'os-volume_attachments' && (req.method === 'POST' || req.method === 'PUT')) {
-      const r = rewriteVolumeAttachment(json, front.known);
-      r.refs.forEach((x) => front.locator.remember(caller, x.kind, x.id, x.provider));
-      json = r.body;
+      ({ body: json, refs } = rewriteVolumeAttachment(json, front.known));
     } else if (rest[0] === 'action' && req.method === 'POST') {
-      const r = rewriteServerAction(json, front.known);
-      r.refs.forEach((x) => front.locator.remember(caller, x.kind, x.id, x.provider));
-      json = r.body;
+      ({ body: json, refs } = rewriteServerAction(json, front.known));
     }
     await front.forwardRouted(
       req,
@@ -86,7 +85,7 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
       ctx,
       caller,
       { probe: SERVER_PROBE, ...ref },
-      { segments: ['servers', ref.id, ...rest], json },
+      { segments: ['servers', ref.id, ...rest], json, refs },
     );
   }
 

@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { contextOf } from '../../http/context';
+import { Conflict, ProviderUnavailable } from '../../errors/errors';
+import { contextOf, type RequestContext } from '../../http/context';
+import type { Caller } from '../../identity/provider-sessions';
 import { resourceRef } from '../routed/explicit-provider';
 import { Front, hasBody } from '../routed/front';
 import type { FrontDeps } from '../routed/front-deps';
@@ -70,11 +72,38 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
       home: front.home,
       known: front.known,
     });
+    const chosen = chosenId(rewrite.body);
+    if (chosen !== undefined) await refuseTakenId(req, ctx, caller, chosen, placement.provider);
     await front.forwardTo(req, res, ctx, caller, placement.provider, {
       segments: ['v2', 'images'],
       json: rewrite.body,
     });
   }
 
+  /**
+   * A client-chosen id must not copy an image the caller can see at another provider: ids are unique per
+   * Glance only, and a second copy would make the id ambiguous for everyone who uses it (the provider the
+   * image goes to answers its own duplicates). A provider that cannot be asked leaves the id unchecked: 503.
+   */
+  async function refuseTakenId(
+    req: Request,
+    ctx: RequestContext,
+    caller: Caller,
+    id: string,
+    target: string,
+  ): Promise<void> {
+    const others = front.client.providers.filter((p) => p !== target);
+    const { found, failed } = await front.locator.holders(req, ctx, caller, IMAGE_PROBE, id, others);
+    if (found.length) throw new Conflict(`Image with identifier ${id} already exists!`);
+    if (failed.length) {
+      throw new ProviderUnavailable(failed.join(', '), `could not be asked whether image ${id} exists`);
+    }
+  }
+
   return router;
+}
+
+function chosenId(body: unknown): string | undefined {
+  const id = (body as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }

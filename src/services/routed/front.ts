@@ -8,6 +8,8 @@ import type { HeaderBag } from '../../upstream/headers';
 import { relayResponse } from '../forward';
 import { FrontClient, type ProviderReply } from './front-client';
 import type { FrontDeps, FrontService } from './front-deps';
+import type { ResourceRef } from './at-provider-refs';
+import { holderTrust } from './holder-trust';
 import type { SeenId } from './learn-locations';
 import { ResourceLocator, type Located, type Probe } from './locate-resource';
 import { joinPath, rawQuery, translateSegments } from './path-segments';
@@ -31,6 +33,10 @@ export interface RelayCall {
   /** Base URL override (default: the endpoint's versioned base). */
   base?: (ep: ServiceEndpoint) => string;
   headers?: HeaderBag;
+  /** `ID@provider` refs of the client's body: held for the calls the service makes back while this one runs. */
+  refs?: readonly ResourceRef[];
+  /** The resource this call acts on at the provider named: remembered once that provider answers 2xx. */
+  about?: ResourceRef;
 }
 
 /**
@@ -133,8 +139,23 @@ export class Front {
     );
   }
 
+  /**
+   * Locations shown by an answer (already in the client's project ids). A copy any tenant could have made
+   * (a community or shared image) is not learned: only a lookup that sees every holder may route to it.
+   */
   remember(caller: Caller, doc: unknown, segments: readonly string[], provider: string): void {
-    for (const seen of this.learn(doc, segments)) this.locator.remember(caller, seen.kind, seen.id, provider);
+    for (const seen of this.learn(doc, segments)) {
+      if (holderTrust(seen.kind, seen.item, caller.info.projectId) === 'other') continue;
+      this.locator.remember(caller, seen.kind, seen.id, provider);
+    }
+  }
+
+  /** `about` confirmed by its provider's 2xx. */
+  private confirm(caller: Caller, reply: ProviderReply, about: ResourceRef | undefined): void {
+    const status = reply.response.status;
+    if (about && status >= 200 && status < 300 && reply.endpoint.provider === about.provider) {
+      this.locator.remember(caller, about.kind, about.id, about.provider);
+    }
   }
 
   /** Send and relay to a provider chosen by the route (home, targeted, placed). */
@@ -146,13 +167,20 @@ export class Front {
     provider: string,
     call: RelayCall,
   ): Promise<void> {
-    const reply = await this.send(req, ctx, caller, provider, call);
-    await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
+    const release = this.locator.propose(caller, call.refs ?? []);
+    try {
+      const reply = await this.send(req, ctx, caller, provider, call);
+      this.confirm(caller, reply, call.about);
+      await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
+    } finally {
+      release();
+    }
   }
 
   /**
-   * A call about one resource, at the provider where it lives. A location taken from the cache that the provider
-   * denies (404) is forgotten and looked up afresh once, when the call can be replayed.
+   * A call about one resource, at the provider where it lives. A location taken from the cache or from a request
+   * in flight that the provider denies (404) is forgotten and looked up afresh once, when the call can be
+   * replayed; one taken from a request in flight that the provider confirms (2xx) is remembered.
    */
   async forwardRouted(
     req: Request,
@@ -162,15 +190,23 @@ export class Front {
     target: { probe: Probe; id: string; explicit?: string },
     call: RelayCall,
   ): Promise<void> {
-    const located: Located = await this.locator.locate(req, ctx, caller, target.probe, target.id, target.explicit);
-    let reply = await this.send(req, ctx, caller, located.provider, call);
-    if (reply.response.status === 404 && located.via === 'cache' && !call.stream) {
-      reply.response.body.resume();
-      this.locator.forget(caller, target.probe.kind, target.id);
-      const provider = await this.locator.broadcast(req, ctx, caller, target.probe, target.id);
-      reply = await this.send(req, ctx, caller, provider, call);
+    const release = this.locator.propose(caller, call.refs ?? []);
+    try {
+      const located: Located = await this.locator.locate(req, ctx, caller, target.probe, target.id, target.explicit);
+      let reply = await this.send(req, ctx, caller, located.provider, call);
+      const guessed = located.via === 'cache' || located.via === 'proposal';
+      if (reply.response.status === 404 && guessed && !call.stream) {
+        reply.response.body.resume();
+        if (located.via === 'cache') this.locator.forget(caller, target.probe.kind, target.id);
+        const provider = await this.locator.broadcast(req, ctx, caller, target.probe, target.id);
+        reply = await this.send(req, ctx, caller, provider, call);
+      } else if (located.via === 'proposal') {
+        this.confirm(caller, reply, { kind: target.probe.kind, id: target.id, provider: located.provider });
+      }
+      await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
+    } finally {
+      release();
     }
-    await this.relay(res, ctx, caller, reply, call, call.method ?? req.method);
   }
 }
 

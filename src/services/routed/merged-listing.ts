@@ -12,6 +12,7 @@ import type { Cursors, ListingCursors } from './listing-cursors';
 import { parseListingOrder, type ListingOrder } from './listing-order';
 import { guardAllTenants, markerNotFound, nextQuery, parseLimit } from './listing-params';
 import type { ListingSpec } from './listing-spec';
+import { holderTrust } from './holder-trust';
 import { locationScope } from './locate-resource';
 import { mergeWindow, nextCursors, type MergedWindow, type ProviderPage } from './merge-window';
 import { rawQuery } from './path-segments';
@@ -73,7 +74,7 @@ export class MergedListings {
       items: r.value.items,
       more: r.value.more,
     }));
-    for (const p of pages) for (const item of p.items) this.learn(caller, spec, p.provider, item);
+    this.learn(caller, spec, pages);
     const window = mergeWindow(pages, order.compare, limit);
     const nextMarker = window.more ? String(window.items[window.items.length - 1]?.item['id']) : undefined;
     if (nextMarker !== undefined) {
@@ -154,9 +155,27 @@ export class MergedListings {
     throw markerNotFound(spec.family, id);
   }
 
-  private learn(caller: Caller, spec: ListingSpec, provider: string, item: Item): void {
-    const id = item['id'];
-    if (typeof id === 'string' && id) this.front.locator.remember(caller, spec.kind, id, provider);
+  /**
+   * Locations the pages show. An id listed by two providers is ambiguous (kept so, never cached as one of them);
+   * a copy any tenant could have made (community, shared images) is never learned from a listing.
+   */
+  private learn(caller: Caller, spec: ListingSpec, pages: readonly ProviderPage<Item>[]): void {
+    const seen = new Map<string, { providers: Set<string>; item: Item; provider: string }>();
+    for (const p of pages) {
+      for (const item of p.items) {
+        const id = item['id'];
+        if (typeof id !== 'string' || !id) continue;
+        const entry = seen.get(id) ?? { providers: new Set<string>(), item, provider: p.provider };
+        entry.providers.add(p.provider);
+        seen.set(id, entry);
+      }
+    }
+    const { locator } = this.front;
+    for (const [id, { providers, item, provider }] of seen) {
+      if (providers.size > 1) locator.ambiguous(caller, spec.kind, id, [...providers]);
+      else if (holderTrust(spec.kind, item, caller.info.projectId) !== 'other')
+        locator.remember(caller, spec.kind, id, provider);
+    }
   }
 }
 

@@ -16,7 +16,6 @@ import { SNAPSHOT_PROBE, VOLUME_PROBE } from './volume-listings';
 export async function createVolume(front: Front, req: Request, res: Response, caller: Caller): Promise<void> {
   const ctx = contextOf(res.locals);
   const rewrite = rewriteVolumeCreate(await front.json(req), front.known);
-  remember(front, caller, rewrite.refs);
   const header = front.targeted(req);
   let referencedProvider = rewrite.refs.find((r) => r.kind !== 'image')?.provider;
   if (!rewrite.nameProvider && !header && !referencedProvider && !zoneNamesProvider(front, rewrite.availabilityZone)) {
@@ -32,7 +31,8 @@ export async function createVolume(front: Front, req: Request, res: Response, ca
     known: front.known,
   });
   const json = placement.dropAvailabilityZone ? dropZone(rewrite.body, 'volume') : rewrite.body;
-  await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['volumes'], json });
+  // The source's `@provider` is not remembered from a create's answer: accepting a create proves nothing about it.
+  await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['volumes'], json, refs: rewrite.refs });
 }
 
 export async function createSnapshot(front: Front, req: Request, res: Response, caller: Caller): Promise<void> {
@@ -55,21 +55,17 @@ async function createAtVolume(
   collection: string,
 ): Promise<void> {
   const ctx = contextOf(res.locals);
-  remember(front, caller, rewrite.refs);
   const volumeRef = rewrite.refs.find((r) => r.kind === 'volume');
   const explicit = volumeRef?.provider ?? rewrite.nameProvider ?? front.targeted(req);
   const volumeId = bodyField(rewrite.body, wrapper, wrapper === 'snapshot' ? 'volume_id' : 'volume_uuid');
-  const call = { segments: [collection], json: rewrite.body };
+  // Made at the volume's named provider: its 2xx confirms the volume is there.
+  const call = { segments: [collection], json: rewrite.body, refs: rewrite.refs, about: volumeRef };
   if (volumeId === undefined) {
     // No volume named: the provider answers the 400 in its own words.
     return front.forwardTo(req, res, ctx, caller, explicit ?? front.home, call);
   }
   const located = await front.locator.locate(req, ctx, caller, VOLUME_PROBE, volumeId, explicit);
   await front.forwardTo(req, res, ctx, caller, located.provider, call);
-}
-
-function remember(front: Front, caller: Caller, refs: readonly ResourceRef[]): void {
-  for (const r of refs) front.locator.remember(caller, r.kind, r.id, r.provider);
 }
 
 function zoneNamesProvider(front: Front, zone: string | undefined): boolean {

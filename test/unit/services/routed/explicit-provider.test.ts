@@ -27,10 +27,13 @@ describe('ids learned from answers', () => {
         { volume: 'volume', snapshots: 'snapshot' },
       ),
     ).toEqual([
-      { kind: 'volume', id: 'v1' },
-      { kind: 'snapshot', id: 's1' },
+      { kind: 'volume', id: 'v1', item: { id: 'v1' } },
+      { kind: 'snapshot', id: 's1', item: { id: 's1' } },
     ]);
-    expect(idsIn({ id: 'i1', name: 'x' }, {}, 'image')).toEqual([{ kind: 'image', id: 'i1' }]);
+    // The document comes along: how far a location is trusted depends on it (image owner, visibility).
+    expect(idsIn({ id: 'i1', name: 'x' }, {}, 'image')).toEqual([
+      { kind: 'image', id: 'i1', item: { id: 'i1', name: 'x' } },
+    ]);
     expect(idsIn(null, { volume: 'volume' })).toEqual([]);
   });
 });
