@@ -5,9 +5,10 @@ import type { Config } from './config/types';
 import { ItemNotFound } from './errors/errors';
 import { errorHandler } from './http/error-handler';
 import { healthRoutes, withReadinessDetail } from './http/health';
-import { requestContext } from './http/middleware';
+import { normaliseTarget, requestContext } from './http/middleware';
 import { ProviderSessions, type ProviderSession } from './identity/provider-sessions';
 import { MintedTokens, type MintedToken } from './identity/minted-tokens';
+import { ProviderTokenCallbacks } from './identity/provider-token-callbacks';
 import { TokenValidator, type TokenCacheEntry } from './identity/token-validator';
 import { LocationCache } from './location/location-cache';
 import { createLogger, type Logger } from './observability/logger';
@@ -66,19 +67,20 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
     Date.now,
     minted,
   );
+  const callbacks = new ProviderTokenCallbacks(config, minted, upstream, memoryCache(config.cache.providerTokenMax));
   const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
   const locations = (): LocationCache =>
     new LocationCache(state.cache('location', config.cache.locationMax), config.cache.locationTtlMs);
   const deps: AppDeps = { config, logger, metrics, upstream, validator, sessions, state };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
+  const inner = express();
+  inner.disable('x-powered-by');
+  inner.set('etag', false);
+  inner.set('query parser', 'simple');
   // Behind a load balancer: believe X-Forwarded-* only from the hops the operator names (req.ip in logs).
-  app.set('trust proxy', config.trustProxy);
-  app.use(requestContext({ logger, metrics, requestTimeoutMs: config.timeouts.requestMs }));
-  app.use(
+  inner.set('trust proxy', config.trustProxy);
+  inner.use(requestContext({ logger, metrics, requestTimeoutMs: config.timeouts.requestMs }));
+  inner.use(
     healthRoutes({
       metrics,
       readiness: withReadinessDetail(readinessCheck(config, upstream), async () => ({
@@ -87,17 +89,25 @@ export function buildApp(config: Config, opts: { logger?: Logger; metrics?: Metr
       })),
     }),
   );
-  app.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));
-  app.use(objectStoreRoutes({ config, upstream, validator, sessions, metrics, locations: locations() }));
-  const fronts = routedFronts({ config, upstream, validator, sessions, locations: locations() });
-  app.use('/compute', fronts.compute);
-  app.use('/volume', fronts.volume);
-  app.use('/image', fronts.image);
-  app.use((req, _res, next) => next(new ItemNotFound(`The resource could not be found: ${req.path.slice(0, 200)}`)));
-  app.use(errorHandler(logger));
+  inner.use('/identity', identityRoutes({ config, upstream, validator, sessions, renderCatalog }));
+  inner.use(objectStoreRoutes({ config, upstream, validator, sessions, metrics, locations: locations() }));
+  const fronts = routedFronts({ config, upstream, validator, sessions, callbacks, locations: locations() });
+  inner.use('/compute', fronts.compute);
+  inner.use('/volume', fronts.volume);
+  inner.use('/image', fronts.image);
+  inner.use((req, _res, next) => next(new ItemNotFound(`The resource could not be found: ${req.path.slice(0, 200)}`)));
+  inner.use(errorHandler(logger));
+
+  // The request target is made origin-form before the routing app first sees it (normaliseTarget says why).
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.use((req, res, next) => {
+    normaliseTarget(req);
+    inner(req, res, next);
+  });
 
   return {
-    app,
+    app: outer,
     deps,
     close: async () => {
       await Promise.all([upstream.close(), state.close()]);

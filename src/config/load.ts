@@ -135,11 +135,23 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
     weight: p.weight,
     endpoints: p.endpoints,
     projectMap: p.project_map,
+    providerTokenCallbacks: p.provider_token_callbacks,
     objectStore: p.object_store && {
       auth: 'tempauth',
       authUrl: p.object_store.auth_url,
-      user: p.object_store.user,
-      key: secrets.resolve(p.object_store.key, `providers.${name}.object_store.key`),
+      accounts: Object.fromEntries(
+        Object.entries(p.object_store.accounts ?? {}).map(([project, a]) => [
+          project,
+          { user: a.user, key: secrets.resolve(a.key, `providers.${name}.object_store.accounts.${project}.key`) },
+        ]),
+      ),
+      shared:
+        p.object_store.shared_account && p.object_store.user !== undefined && p.object_store.key !== undefined
+          ? {
+              user: p.object_store.user,
+              key: secrets.resolve(p.object_store.key, `providers.${name}.object_store.key`),
+            }
+          : undefined,
     },
   }));
   providers.sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
@@ -161,6 +173,7 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
       k2kNegativeTtlMs: c.cache.k2k_negative_ttl,
       locationMax: c.cache.location_max,
       locationTtlMs: c.cache.location_ttl,
+      providerTokenCheckTtlMs: c.cache.provider_token_check_ttl,
     },
     timeouts: { connectMs: c.timeouts.connect, responseMs: c.timeouts.response, requestMs: c.timeouts.request },
     limits: { jsonBodyBytes: c.limits.json_body },

@@ -95,6 +95,56 @@ const serviceEndpoints = z
   })
   .strict();
 
+/** tempauth names users `account:user`; the account part is what separates one tenant's data from another's. */
+const tempauthAccount = z
+  .object({
+    user: z.string().regex(/^[^:]+:[^:]+$/, 'must be a tempauth user "account:user"'),
+    key: secret,
+  })
+  .strict();
+
+/**
+ * A static-credential Swift provider must not put every home project into one upstream account (each tenant could
+ * then list, read, overwrite and delete the others' objects): each home project gets its own account under
+ * `accounts`, or the operator accepts the risk with `shared_account: true` and a single `user`/`key`.
+ */
+function tempauthIsolation(
+  o: { accounts?: Record<string, { user: string }>; shared_account: boolean; user?: string; key?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  if (o.shared_account) {
+    if (o.accounts !== undefined) issue(['accounts'], 'cannot be combined with shared_account: true');
+    if (o.user === undefined) issue(['user'], 'is required with shared_account: true');
+    if (o.key === undefined) issue(['key'], 'is required with shared_account: true');
+    return;
+  }
+  if (o.accounts === undefined) {
+    issue(
+      ['accounts'],
+      'is required: map each home project (id or name) to its own tempauth account, or set shared_account: true ' +
+        "(unsafe: every home project then shares one account and can read and delete the others' objects)",
+    );
+    return;
+  }
+  if (Object.keys(o.accounts).length === 0) issue(['accounts'], 'must map at least one home project');
+  for (const k of ['user', 'key'] as const) {
+    if (o[k] !== undefined)
+      issue([k], 'is only for shared_account: true; each home project has its own under accounts');
+  }
+  const owner = new Map<string, string>();
+  for (const [project, a] of Object.entries(o.accounts)) {
+    const account = a.user.split(':')[0] as string;
+    const first = owner.get(account);
+    if (first !== undefined) {
+      issue(
+        ['accounts', project, 'user'],
+        `is in tempauth account "${account}", already mapped to home project "${first}": each home project needs its own account`,
+      );
+    } else owner.set(account, project);
+  }
+}
+
 const provider = z
   .object({
     keystone_url: httpUrl.optional(),
@@ -103,9 +153,18 @@ const provider = z
     weight: z.number().min(0).default(1),
     endpoints: serviceEndpoints.default({}),
     project_map: z.record(z.string()).default({}),
+    provider_token_callbacks: z.boolean().default(false),
     object_store: z
-      .object({ auth: z.literal('tempauth'), auth_url: httpUrl, user: z.string().min(1), key: secret })
+      .object({
+        auth: z.literal('tempauth'),
+        auth_url: httpUrl,
+        accounts: z.record(tempauthAccount).optional(),
+        shared_account: z.boolean().default(false),
+        user: z.string().min(1).optional(),
+        key: secret.optional(),
+      })
       .strict()
+      .superRefine(tempauthIsolation)
       .optional(),
   })
   .strict()
@@ -148,6 +207,7 @@ export const configSchema = z
         k2k_negative_ttl: interval.default('30s'),
         location_max: z.number().int().positive().default(100_000),
         location_ttl: interval.default('1h'),
+        provider_token_check_ttl: interval.default('15s'),
       })
       .strict()
       .default({}),

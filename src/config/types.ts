@@ -1,11 +1,19 @@
 /** The validated, compiled configuration. Built once at start-up by load.ts; never mutated afterwards. */
 export type ServiceType = 'identity' | 'compute' | 'volume' | 'image' | 'object-store';
 
+export interface TempauthCredentials {
+  /** `account:user`; tempauth's storage URL is that account's. */
+  user: string;
+  key: string;
+}
+
 export interface TempauthObjectStore {
   auth: 'tempauth';
   authUrl: string;
-  user: string;
-  key: string;
+  /** Home project id or name -> the tempauth account that home project alone uses. */
+  accounts: Record<string, TempauthCredentials>;
+  /** Only with `shared_account: true` (unsafe): one account for every home project, and then `accounts` is empty. */
+  shared?: TempauthCredentials;
 }
 
 export interface ProviderConfig {
@@ -19,6 +27,11 @@ export interface ProviderConfig {
   /** Per-service URL templates; `{project_id}` is substituted. Override the provider's own catalog. */
   endpoints: Partial<Record<ServiceType, string>>;
   projectMap: Record<string, string>;
+  /**
+   * This provider's services may call the proxy back with the provider tokens the proxy gave them, for the few
+   * calls mix and match needs (src/identity/provider-token-callbacks.ts). Off unless the operator enables it.
+   */
+  providerTokenCallbacks: boolean;
   objectStore?: TempauthObjectStore;
 }
 
@@ -50,6 +63,8 @@ export interface Config {
     k2kNegativeTtlMs: number;
     locationMax: number;
     locationTtlMs: number;
+    /** How long a provider's "still valid" answer for a provider token presented back to the proxy is reused. */
+    providerTokenCheckTtlMs: number;
   };
   timeouts: { connectMs: number; responseMs: number; requestMs: number };
   limits: { jsonBodyBytes: number };

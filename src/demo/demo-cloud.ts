@@ -49,7 +49,10 @@ export interface DemoConfig {
   public_url: string;
   home: string;
   catalog: { template: string; region: string };
-  providers: Record<string, { keystone_url: string; sp_id?: string; priority: number }>;
+  providers: Record<
+    string,
+    { keystone_url: string; sp_id?: string; priority: number; provider_token_callbacks: boolean }
+  >;
 }
 
 export interface DemoCloud {
@@ -129,8 +132,8 @@ export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoC
       addresses.map((a, i) => [
         a.name,
         i === 0
-          ? { keystone_url: `${a.base}/identity`, priority: 1 }
-          : { keystone_url: `${a.base}/identity`, sp_id: a.name, priority: i + 1 },
+          ? { keystone_url: `${a.base}/identity`, priority: 1, provider_token_callbacks: true }
+          : { keystone_url: `${a.base}/identity`, sp_id: a.name, priority: i + 1, provider_token_callbacks: true },
       ]),
     ),
   };

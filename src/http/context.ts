@@ -3,6 +3,8 @@ import type { ErrorFlavour } from '../errors/format';
 /** Per-request state, created fresh for every request and passed explicitly (STYLE.md habit 3). */
 export interface RequestContext {
   requestId: string;
+  /** The client address as Express computes it with the operator's `trust_proxy` (told to providers). */
+  peer?: string;
   service: ErrorFlavour;
   startedAt: number;
   /** Epoch ms by which the whole request, fan-out included, must be answered. */

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ErrorFlavour } from '../errors/format';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { requestIdFrom } from '../observability/request-id';
+import { clientRequestId, newRequestId } from '../observability/request-id';
 import type { RequestContext } from './context';
 
 const SERVICES: Record<string, ErrorFlavour> = {
@@ -18,10 +18,8 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY'
 /** Builds the RequestContext, keeps or makes x-openstack-request-id, and logs/counts each request once. */
 export function requestContext(deps: { logger: Logger; metrics: Metrics; requestTimeoutMs: number }): RequestHandler {
   return (req, res, next) => {
-    // RFC 9112 §3.2.2: accept absolute-form targets by their path only; the named host is never used, and no
-    // rewrite below ever sees it.
-    if (!req.url.startsWith('/')) req.url = originForm(req.url);
-    const requestId = requestIdFrom(req.headers['x-openstack-request-id']);
+    const requestId = newRequestId();
+    const clientId = clientRequestId(req.headers['x-openstack-request-id']);
     const first = req.path.split('/')[1] ?? '';
     const service = SERVICES[first] ?? 'proxy';
     const controller = new AbortController();
@@ -30,6 +28,7 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
     const startedAt = Date.now();
     const ctx: RequestContext = {
       requestId,
+      peer: req.ip,
       service,
       startedAt,
       deadline: startedAt + deps.requestTimeoutMs,
@@ -50,6 +49,7 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
       deps.logger.info(
         {
           requestId,
+          clientRequestId: clientId,
           method: req.method,
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
@@ -64,10 +64,19 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
   };
 }
 
+/**
+ * RFC 9112 §3.2.2: an absolute-form target (`GET http://x/compute/...`) is served by its path only; the named
+ * host is never used. This runs before the app's router sees the URL, because the router keeps the scheme and
+ * host it saw and would cut mounted paths at the wrong place, so routing and logs would disagree.
+ */
+export function normaliseTarget(req: { url?: string }): void {
+  if (req.url !== undefined && !req.url.startsWith('/')) req.url = originForm(req.url);
+}
+
 function originForm(target: string): string {
   try {
     const u = new URL(target);
-    return `${u.pathname}${u.search}`;
+    return u.pathname.startsWith('/') ? `${u.pathname}${u.search}` : '/';
   } catch {
     return '/';
   }

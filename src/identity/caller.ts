@@ -1,13 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { Unauthorized } from '../errors/errors';
 import type { Caller } from './provider-sessions';
+import type { ProviderTokenCallbacks } from './provider-token-callbacks';
 import type { TokenValidator } from './token-validator';
 
-/** The authenticated caller of a request: its X-Auth-Token, validated at the home Keystone (cached). */
-export async function authenticate(headers: IncomingHttpHeaders, validator: TokenValidator): Promise<Caller> {
+/** Whether a route accepts a provider token presented back to the proxy, and who checks it. */
+export interface CallbackPolicy {
+  callbacks: ProviderTokenCallbacks;
+  /** The call is one a provider's Nova needs for mix and match (decided by the front from method, path, body). */
+  allowed: () => boolean | Promise<boolean>;
+}
+
+/**
+ * The authenticated caller of a request: its X-Auth-Token, validated at the home Keystone (cached). A provider
+ * token the proxy minted is refused unless the route passes a callback policy that admits it
+ * (provider-token-callbacks.ts); then it stands for the home token it was made for.
+ */
+export async function authenticate(
+  headers: IncomingHttpHeaders,
+  validator: TokenValidator,
+  policy?: CallbackPolicy,
+): Promise<Caller> {
   const raw = headers['x-auth-token'];
   const presented = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  // A provider token the proxy minted stands for the home token it was made for (minted-tokens.ts).
   const minted = presented ? validator.minted?.lookup(presented) : undefined;
+  if (minted && presented) {
+    // Without a policy the route never takes provider tokens: the home Keystone would not know this one either.
+    if (!policy) throw new Unauthorized();
+    await policy.callbacks.admit(presented, minted, await policy.allowed());
+  }
   const token = minted?.homeToken ?? presented;
   const info = await validator.validate(token);
   return { token: token as string, info, projectAlias: minted?.providerProjectId };

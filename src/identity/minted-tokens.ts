@@ -3,12 +3,14 @@ import { tokenDigest } from '../state/token-key';
 
 /**
  * Provider tokens the proxy obtained by K2K, mapped back to the home token they were made for (by digest).
- * A provider's own service (e.g. NU's Nova using the proxy's Cinder for a BU volume — Mix and Match scenario 3)
- * may present such a token to the proxy: it then acts as exactly the (user, home project) it was issued for,
- * never anyone else (DESIGN.md "Security"). Local to one proxy instance.
+ * A provider's own service (NU's Nova using the proxy's Cinder for a BU volume) may present such a token back to
+ * the proxy; provider-token-callbacks.ts decides whether and for which calls it then stands for the (user, home
+ * project) it was issued for — never anyone else. Local to one proxy instance.
  */
 export interface MintedToken {
   homeToken: string;
+  /** The provider the token was obtained from: the only one whose word on it counts. */
+  provider: string;
   /** The provider project the token is scoped to: in that provider's URLs it stands for the home project. */
   providerProjectId?: string;
 }

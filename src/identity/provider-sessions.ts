@@ -10,6 +10,7 @@ import { K2kRefusals } from './k2k/refusals';
 import { exchangeForFederatedToken } from './k2k/exchange';
 import { mapProject, scopeToProject } from './k2k/scope';
 import type { MintedTokens } from './minted-tokens';
+import { NoStaticAccount, staticAccountFor } from './static-accounts';
 import type { KeystoneCatalogEntry, TokenInfo } from './token-info';
 
 /** Credentials to act at one provider on behalf of one (user, home project). */
@@ -60,7 +61,10 @@ export class ProviderSessions {
   }
 
   private key(caller: Caller, provider: ProviderConfig): string {
-    if (provider.objectStore && !provider.keystoneUrl) return `static|${provider.name}`;
+    // Per home project: each has its own account at a static provider, and a session must never serve another.
+    if (provider.objectStore && !provider.keystoneUrl) {
+      return `static|${provider.name}|${caller.info.projectId ?? '-'}`;
+    }
     return `${tokenDigest(caller.token)}|${caller.info.userId}|${caller.info.projectId ?? '-'}|${provider.name}`;
   }
 
@@ -79,11 +83,15 @@ export class ProviderSessions {
       // Another instance's exchange for this same (token, user, project, provider) key (state.backend redis).
       const shared = await this.cache.fetchShared?.(key);
       if (shared && shared.expiresAt - this.config.cache.providerTokenMarginMs > this.now()) return shared;
-      const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(provider);
+      const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(caller, provider);
       const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
       this.cache.set(key, session, ttl);
       if (session.kind === 'k2k') {
-        this.minted?.remember(session.token, { homeToken: caller.token, providerProjectId: session.projectId }, ttl);
+        this.minted?.remember(
+          session.token,
+          { homeToken: caller.token, provider: provider.name, providerProjectId: session.projectId },
+          ttl,
+        );
       }
       return session;
     });
@@ -190,16 +198,18 @@ export class ProviderSessions {
     }
   }
 
-  /** Static credentials (tempauth): one account shared by the proxy, configured by the operator. */
-  private async tempauth(provider: ProviderConfig): Promise<ProviderSession> {
+  /** Static credentials (tempauth): the account configured for the caller's home project, logged in to by the proxy. */
+  private async tempauth(caller: Caller, provider: ProviderConfig): Promise<ProviderSession> {
     const os = provider.objectStore;
     if (!os) throw new ProviderUnavailable(provider.name, 'has no credentials configured');
+    const account = staticAccountFor(os, caller.info);
+    if (!account) throw new NoStaticAccount(provider.name);
     const res = await this.upstream.send({
       provider: provider.name,
       service: 'object-store',
       method: 'GET',
       url: os.authUrl,
-      headers: { 'x-auth-user': os.user, 'x-auth-key': os.key },
+      headers: { 'x-auth-user': account.user, 'x-auth-key': account.key },
     });
     res.body.resume();
     const token = first(res.headers['x-auth-token']);
@@ -212,6 +222,7 @@ export class ProviderSessions {
       provider: provider.name,
       kind: 'static',
       token,
+      homeProjectId: caller.info.projectId,
       expiresAt: this.now() + (Number.isFinite(ttlHeader) ? ttlHeader : 3600) * 1000,
       catalog: [],
       storageUrl: storageUrl.replace(/\/+$/, ''),

@@ -4,7 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import { rewriteUrl, rewriteUrlsDeep, type UrlMapping } from '../catalog/links';
 import type { RequestContext } from '../http/context';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client';
-import { stripHopByHop, upstreamRequestHeaders, type HeaderBag } from '../upstream/headers';
+import { BadGateway } from '../errors/errors';
+import {
+  clientHeadersForProvider,
+  providerHeadersForClient,
+  withProxyIdentity,
+  type HeaderBag,
+} from '../upstream/headers';
 
 export interface ForwardTarget {
   provider: string;
@@ -25,8 +31,7 @@ const JSON_REWRITE_LIMIT = 32 * 1024 * 1024;
 const URL_HEADERS = ['location', 'content-location', 'x-storage-url', 'link'];
 
 export function buildUpstreamHeaders(req: Request, ctx: RequestContext, target: ForwardTarget): HeaderBag {
-  const headers = upstreamRequestHeaders(req.headers);
-  headers['x-openstack-request-id'] = ctx.requestId;
+  const headers = withProxyIdentity(clientHeadersForProvider(req.headers), ctx);
   if (target.token) headers['x-auth-token'] = target.token;
   if (target.body !== undefined) headers['content-length'] = String(Buffer.byteLength(target.body));
   else if (req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
@@ -64,7 +69,7 @@ export async function relayResponse(
   method: string,
 ): Promise<void> {
   ctx.provider = target.provider;
-  const headers = stripHopByHop(up.headers);
+  const headers = providerHeadersForClient(up.headers, ctx.requestId);
   for (const h of URL_HEADERS) {
     const v = headers[h];
     if (typeof v === 'string') headers[h] = rewriteUrl(v, target.mappings);
@@ -72,19 +77,11 @@ export async function relayResponse(
   const www = headers['www-authenticate'];
   if (typeof www === 'string') headers['www-authenticate'] = rewriteAll(www, target.mappings);
   headers['x-ocx-provider'] = target.provider;
-  headers['x-openstack-request-id'] = ctx.requestId;
   const contentType = String(headers['content-type'] ?? '');
   const noBody = method === 'HEAD' || up.status === 204 || up.status === 304;
   if (!noBody && /json/.test(contentType) && (target.mappings.length > 0 || target.rewriteJson)) {
     const text = await up.text(JSON_REWRITE_LIMIT);
-    let out = text;
-    try {
-      let doc = rewriteUrlsDeep(JSON.parse(text) as unknown, target.mappings);
-      if (target.rewriteJson) doc = target.rewriteJson(doc);
-      out = JSON.stringify(doc);
-    } catch {
-      out = rewriteAll(text, target.mappings);
-    }
+    const out = text.trim() === '' ? text : JSON.stringify(rewriteJsonBody(text, target));
     delete headers['content-length'];
     delete headers['content-encoding'];
     res.status(up.status);
@@ -116,6 +113,21 @@ export async function forward(
 
 function hasRequestBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * A JSON answer the proxy cannot parse is never relayed as it came: it may hold provider URLs and project ids
+ * the rewrite would have replaced. Rewrite errors propagate (502) instead of passing the body through.
+ */
+function rewriteJsonBody(text: string, target: Pick<ForwardTarget, 'provider' | 'mappings' | 'rewriteJson'>): unknown {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new BadGateway(target.provider, 'malformed JSON', { cause: err });
+  }
+  const rewritten = rewriteUrlsDeep(doc, target.mappings);
+  return target.rewriteJson ? target.rewriteJson(rewritten) : rewritten;
 }
 
 function rewriteAll(text: string, mappings: readonly UrlMapping[]): string {

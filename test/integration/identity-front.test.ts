@@ -190,10 +190,11 @@ describe('token validation cache', () => {
 });
 
 describe('request ids and observability', () => {
-  it('keeps a well-formed x-openstack-request-id and generates one otherwise', async () => {
+  it('answers with its own x-openstack-request-id, whatever the client sent', async () => {
     const id = 'req-0f0e0d0c-0b0a-4908-8706-050403020100';
-    const kept = await request(h.server).get('/identity/v3').set('x-openstack-request-id', id);
-    expect(kept.headers['x-openstack-request-id']).toBe(id);
+    const chosen = await request(h.server).get('/identity/v3').set('x-openstack-request-id', id);
+    expect(chosen.headers['x-openstack-request-id']).toMatch(/^req-[0-9a-f-]{36}$/);
+    expect(chosen.headers['x-openstack-request-id']).not.toBe(id);
     const made = await request(h.server).get('/identity/v3').set('x-openstack-request-id', 'evil\tvalue');
     expect(made.headers['x-openstack-request-id']).toMatch(/^req-[0-9a-f-]{36}$/);
   });

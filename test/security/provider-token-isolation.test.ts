@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { HOME_USERS } from '../../src/demo/demo-identity';
 import type { Harness } from '../support/harness';
@@ -100,13 +99,14 @@ it('under concurrent interleaved users every provider token sent upstream is its
       for (let i = 0; i < CALLS_PER_USER; i++) {
         const s = sessions[user] as Session;
         const build = CALLS[Math.floor(random() * CALLS.length)] as (typeof CALLS)[number];
-        const requestId = `req-${randomUUID()}`;
-        byRequestId.set(requestId, s);
+        // The proxy's own request id (returned to the client) is the one every provider call carries.
         planned.push(() =>
           build(s, `${round}-${i}`)
             .set('x-ocx-provider', PROVIDER)
-            .set('x-openstack-request-id', requestId)
-            .then((r) => r),
+            .then((r) => {
+              byRequestId.set(String(r.headers['x-openstack-request-id']), s);
+              return r;
+            }),
         );
       }
     }

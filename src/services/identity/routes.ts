@@ -14,6 +14,7 @@ import { targetedProvider } from '../../location/provider-header';
 import type { UpstreamClient } from '../../upstream/client';
 import { forward, relayResponse, sendUpstream } from '../forward';
 import { callWithSession } from '../provider-call';
+import { joinPath, splitPath } from '../routed/path-segments';
 
 export interface IdentityDeps {
   config: Config;
@@ -139,31 +140,35 @@ export function identityRoutes(deps: IdentityDeps): Router {
     });
   });
 
-  // Everything else under /v3: the home Keystone, or the provider named by X-OCX-Provider with its token.
+  // Everything else under /v3: the home Keystone, or the provider named by X-OCX-Provider with its token. The
+  // path is rebuilt from decoded segments (dot segments refused) so it never climbs out of Keystone, and bodies
+  // are read within the JSON limit before anything is sent.
   router.use('/v3', async (req, res) => {
     const ctx = contextOf(res.locals);
     const target = targetedProvider(req.headers['x-ocx-provider'], names) ?? home.name;
     const provider = config.providers.find((p) => p.name === target) as ProviderConfig;
+    const path = `/v3${keystonePath(req.path)}${query(req)}`;
+    const body = hasBody(req) ? await readBody(req, config.limits.jsonBodyBytes) : undefined;
     if (target === home.name) {
       const token = req.headers['x-auth-token'];
       await forward(upstream, req, res, ctx, {
         provider: home.name,
         service: 'identity',
-        url: `${homeUrl}/v3${req.url}`,
+        url: homeUrl + path,
         token: typeof token === 'string' ? token : undefined,
+        body,
         mappings: homeMappings,
       });
       return;
     }
     if (!provider.keystoneUrl) throw new BadRequest(`Provider ${target} has no identity service.`);
     const caller = await authenticate(req.headers, deps.validator);
-    const body = hasBody(req) ? await readBody(req, config.limits.jsonBodyBytes) : undefined;
     const mappings = mappingsFor(provider);
     const { response } = await callWithSession(deps, caller, target, (session) =>
       sendUpstream(upstream, req, ctx, {
         provider: target,
         service: 'identity',
-        url: `${provider.keystoneUrl as string}/v3${req.url}`,
+        url: (provider.keystoneUrl as string) + path,
         token: session.token,
         body,
         mappings,
@@ -173,6 +178,12 @@ export function identityRoutes(deps: IdentityDeps): Router {
   });
 
   return router;
+}
+
+/** A Keystone path below /v3 rebuilt from its decoded segments, trailing slash kept. */
+function keystonePath(path: string): string {
+  const rebuilt = joinPath(splitPath(path));
+  return rebuilt !== '' && path.endsWith('/') ? `${rebuilt}/` : rebuilt;
 }
 
 function query(req: Request): string {

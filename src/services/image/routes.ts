@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { Conflict, ProviderUnavailable } from '../../errors/errors';
 import { contextOf, type RequestContext } from '../../http/context';
 import type { Caller } from '../../identity/provider-sessions';
+import { imageCallbacks } from '../routed/callback-calls';
 import { resourceRef } from '../routed/explicit-provider';
 import { Front, hasBody } from '../routed/front';
 import type { FrontDeps } from '../routed/front-deps';
@@ -20,7 +21,7 @@ import { rewriteImageCreate, rewriteImagePatch } from './rewrite-request';
  * (schemas, info, tasks) at home unless targeted.
  */
 export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
-  const front = new Front(deps, 'image', imageIds);
+  const front = new Front(deps, 'image', imageIds, imageCallbacks);
   const listings = new MergedListings(front, cursors);
   const router = Router();
 

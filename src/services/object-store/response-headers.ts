@@ -1,5 +1,5 @@
 import { rewriteUrl, type UrlMapping } from '../../catalog/links';
-import { stripHopByHop, type HeaderBag } from '../../upstream/headers';
+import { providerHeadersForClient, type HeaderBag } from '../../upstream/headers';
 import { accountOf } from './upstream-url';
 
 /**
@@ -33,7 +33,7 @@ export function accountMappings(view: AccountView): UrlMapping[] {
  * and account names of the provider's account replaced by the proxy's, the serving provider named.
  */
 export function clientHeaders(upstream: HeaderBag, view: AccountView, requestId: string): HeaderBag {
-  const out = stripHopByHop(upstream);
+  const out = providerHeadersForClient(upstream, requestId);
   const mappings = accountMappings(view);
   for (const h of URL_HEADERS) {
     const v = out[h];
@@ -45,6 +45,5 @@ export function clientHeaders(upstream: HeaderBag, view: AccountView, requestId:
     if (out[h] === providerAccount) out[h] = proxyAccount;
   }
   out['x-ocx-provider'] = view.provider;
-  out['x-openstack-request-id'] = requestId;
   return out;
 }

@@ -7,7 +7,7 @@ import type { Caller, ProviderSessions } from '../../identity/provider-sessions'
 import type { Metrics } from '../../observability/metrics';
 import type { TokenValidator } from '../../identity/token-validator';
 import type { UpstreamClient, UpstreamResponse } from '../../upstream/client';
-import { upstreamRequestHeaders, type HeaderBag } from '../../upstream/headers';
+import { clientHeadersForProvider, withProxyIdentity, type HeaderBag } from '../../upstream/headers';
 import { callWithSession } from '../provider-call';
 import { containerUrl, objectUrl } from './upstream-url';
 
@@ -37,22 +37,11 @@ export interface SwiftOp {
 }
 
 /**
- * SECURITY: credentials the client meant for the proxy (its home token, under any of Swift's names) never go to
- * a provider; each provider gets its own session token instead.
+ * Client request headers fit to forward to a provider's Swift: the shared policy (credentials, forwarding
+ * headers and the proxy's own removed), with the client's Content-Length kept for streamed bodies.
  */
-const CLIENT_CREDENTIALS = [
-  'x-storage-token',
-  'x-service-token',
-  'authorization',
-  'cookie',
-  'x-auth-user',
-  'x-auth-key',
-];
-
-/** Client request headers fit to forward to a provider (hop-by-hop, proxy-only and credential headers removed). */
 export function forwardableHeaders(incoming: IncomingHttpHeaders): HeaderBag {
-  const out = upstreamRequestHeaders(incoming);
-  for (const h of CLIENT_CREDENTIALS) delete out[h];
+  const out = clientHeadersForProvider(incoming);
   if (incoming['content-length'] !== undefined) out['content-length'] = String(incoming['content-length']);
   return out;
 }
@@ -113,11 +102,7 @@ export class SwiftClient {
           service: 'object-store',
           method: op.method,
           url: urlFor(base, op),
-          headers: {
-            ...op.headers,
-            'x-auth-token': session.token,
-            'x-openstack-request-id': this.ctx.requestId,
-          },
+          headers: { ...withProxyIdentity(op.headers ?? {}, this.ctx), 'x-auth-token': session.token },
           body: op.body,
           signal: op.signal ?? this.ctx.signal,
         });

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../http/context';
 import { serviceBaseUrl } from '../../identity/endpoints';
 import type { Caller, ProviderSession } from '../../identity/provider-sessions';
 import type { UpstreamResponse } from '../../upstream/client';
-import { upstreamRequestHeaders, type HeaderBag } from '../../upstream/headers';
+import { clientHeadersForProvider, withProxyIdentity, type HeaderBag } from '../../upstream/headers';
 import { callWithSession } from '../provider-call';
 import type { FrontDeps, FrontService } from './front-deps';
 import { serviceEndpoint, type ServiceEndpoint } from './service-endpoint';
@@ -114,16 +114,18 @@ export class FrontClient {
     r: ProviderRequest,
     stream: boolean,
   ): HeaderBag {
-    const out: HeaderBag =
-      r.clientHeaders === false ? { accept: 'application/json' } : upstreamRequestHeaders(req.headers);
-    if (!r.keepEncoding) delete out['accept-encoding'];
+    // The home cloud's service token keeps its meaning at home only (clientHeadersForProvider says why).
+    const forwarded: HeaderBag =
+      r.clientHeaders === false
+        ? { accept: 'application/json' }
+        : clientHeadersForProvider(req.headers, {
+            serviceToken: session.kind === 'home',
+            keepEncoding: r.keepEncoding,
+          });
+    const out = withProxyIdentity(forwarded, ctx);
     if (r.body !== undefined) out['content-length'] = String(Buffer.byteLength(r.body));
     else if (stream && req.headers['content-length']) out['content-length'] = req.headers['content-length'];
     else delete out['content-type'];
-    // The home cloud's service token (Nova → Cinder) means nothing to another provider's Keystone, which would
-    // reject the whole request for it: it is kept for home only.
-    if (session.kind !== 'home') delete out['x-service-token'];
-    out['x-openstack-request-id'] = ctx.requestId;
     out['x-auth-token'] = session.token;
     return { ...out, ...r.headers };
   }

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/types';
 import type { ProviderSessions } from '../../identity/provider-sessions';
+import type { ProviderTokenCallbacks } from '../../identity/provider-token-callbacks';
 import type { TokenValidator } from '../../identity/token-validator';
 import type { LocationCache } from '../../location/location-cache';
 import type { UpstreamClient } from '../../upstream/client';
@@ -13,6 +14,8 @@ export interface FrontDeps {
   upstream: UpstreamClient;
   validator: TokenValidator;
   sessions: ProviderSessions;
+  /** Checks provider tokens presented back to the proxy on the calls a front admits them for. */
+  callbacks: ProviderTokenCallbacks;
   /** Shared by the three fronts: Nova records the volume and image locations Cinder and Glance then use. */
   locations: LocationCache;
 }

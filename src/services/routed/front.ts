@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { readBody, parseJsonBody } from '../../http/body';
 import type { RequestContext } from '../../http/context';
 import { authenticate } from '../../identity/caller';
+import { segmentsBelowMount, type CallbackCalls } from './callback-calls';
 import type { Caller } from '../../identity/provider-sessions';
 import { targetedProvider } from '../../location/provider-header';
 import type { HeaderBag } from '../../upstream/headers';
@@ -46,11 +47,13 @@ export interface RelayCall {
 export class Front {
   readonly client: FrontClient;
   readonly locator: ResourceLocator;
+  private readonly bodies = new WeakMap<Request, Promise<unknown>>();
 
   constructor(
     readonly deps: FrontDeps,
     readonly service: FrontService,
     private readonly learn: (doc: unknown, segments: readonly string[]) => SeenId[],
+    private readonly callbackCalls?: CallbackCalls,
   ) {
     this.client = new FrontClient(deps, service);
     this.locator = new ResourceLocator(this.client, deps.locations);
@@ -64,8 +67,17 @@ export class Front {
     return this.client.known;
   }
 
+  /**
+   * The request's caller. A provider token presented back to the proxy is admitted only on the calls
+   * `callbackCalls` names (none unless the front was built with them).
+   */
   caller(req: Request): Promise<Caller> {
-    return authenticate(req.headers, this.deps.validator);
+    const calls = this.callbackCalls;
+    const policy = calls && {
+      callbacks: this.deps.callbacks,
+      allowed: () => calls(req.method, segmentsBelowMount(req), () => this.json(req)),
+    };
+    return authenticate(req.headers, this.deps.validator, policy);
   }
 
   /** `X-OCX-Provider` (400 naming the known providers when unknown). */
@@ -75,6 +87,16 @@ export class Front {
 
   /** The client's JSON body (bounded; malformed JSON is a 400), or undefined when it sent none. */
   async json(req: Request): Promise<unknown> {
+    // Read once: deciding whether a call is allowed may need the body before the route reads it.
+    let body = this.bodies.get(req);
+    if (!body) {
+      body = this.readJson(req);
+      this.bodies.set(req, body);
+    }
+    return body;
+  }
+
+  private async readJson(req: Request): Promise<unknown> {
     if (!hasBody(req)) return undefined;
     const raw = await readBody(req, this.deps.config.limits.jsonBodyBytes);
     return raw.length ? parseJsonBody(raw) : undefined;

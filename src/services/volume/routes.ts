@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { contextOf } from '../../http/context';
 import type { Caller } from '../../identity/provider-sessions';
 import { resourceRef } from '../routed/explicit-provider';
+import { volumeCallbacks } from '../routed/callback-calls';
 import { Front } from '../routed/front';
 import type { FrontDeps } from '../routed/front-deps';
 import type { ListingCursors } from '../routed/listing-cursors';
@@ -39,7 +40,7 @@ const NOT_IDS = new Set(['detail', 'summary']);
  * translated in paths and bodies; anything else at home unless targeted.
  */
 export function volumeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
-  const front = new Front(deps, 'volume', volumeIds);
+  const front = new Front(deps, 'volume', volumeIds, volumeCallbacks);
   const listings = new MergedListings(front, cursors);
   const router = Router();
 

@@ -1,5 +1,4 @@
 import { Breaker } from '../../../src/upstream/breaker';
-import { stripHopByHop, upstreamRequestHeaders } from '../../../src/upstream/headers';
 
 describe('breaker', () => {
   it('opens after N failures, lets one probe through after cooling, closes on success', () => {
@@ -38,16 +37,5 @@ describe('breaker', () => {
     expect(b.allow()).toBe(true);
     b.failure();
     expect(b.allow()).toBe(false);
-  });
-});
-
-describe('hop-by-hop headers', () => {
-  it('drops RFC 7230 hop-by-hop headers and those named in Connection', () => {
-    const out = stripHopByHop({ connection: 'keep-alive, x-secret', 'keep-alive': '5', 'x-secret': 'a', 'x-ok': 'b' });
-    expect(out).toEqual({ 'x-ok': 'b' });
-  });
-  it('never forwards the client token, host or the provider selector', () => {
-    const out = upstreamRequestHeaders({ host: 'p', 'x-auth-token': 't', 'x-ocx-provider': 'b', accept: 'x' });
-    expect(out).toEqual({ accept: 'x' });
   });
 });
