@@ -18,7 +18,11 @@ describe('startDemoCloud', () => {
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 0 });
     expect(c.catalog.region).toBe('RegionOne');
     expect(existsSync(c.catalog.template)).toBe(true);
-    expect(c.providers.home).toEqual({ keystone_url: `${cloud.providers.home?.baseUrl}/identity`, priority: 1 });
+    expect(c.providers.home).toEqual({
+      keystone_url: `${cloud.providers.home?.baseUrl}/identity`,
+      priority: 1,
+      provider_token_callbacks: true,
+    });
     expect(c.providers['nu-keystone']).toMatchObject({ sp_id: 'nu-keystone', priority: 3 });
     const parsed = configSchema.safeParse(c);
     expect(parsed.success).toBe(true);
