@@ -75,7 +75,13 @@ describe('infoUrls: Swift serves /info at the root of its storage URL', () => {
     ],
     [provider({}), 'http://h/object-store/v1/AUTH_p', ['http://h/object-store/info', 'http://h/info']],
     [
-      provider({ objectStore: { auth: 'tempauth', authUrl: 'http://h:8083/auth/v1.0', accounts: { p: { user: 'a:u', key: 'k' } } } }),
+      provider({
+        objectStore: {
+          auth: 'tempauth',
+          authUrl: 'http://h:8083/auth/v1.0',
+          accounts: { p: { user: 'a:u', key: 'k' } },
+        },
+      }),
       undefined,
       ['http://h:8083/info'],
     ],
