@@ -1,52 +1,60 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { buildApp } from './app';
 import { runCli } from './cli/dispatch';
 import { processIo } from './cli/io';
-import { ConfigError, compileConfig, loadConfigFile } from './config/load';
+import { parseServerArgs, type ServerMode } from './cli/server-args';
+import { ConfigError, loadConfigFile } from './config/load';
 import type { Config } from './config/types';
-import { proxyServiceEndpoints } from './demo/compute-remote-services';
-import { startDemoCloud } from './demo/demo-cloud';
 
-/** Composition root: load config (or start the demo cloud), build the app, listen, drain on SIGTERM. */
-function configPathFromArgs(argv: string[]): string | undefined {
-  const i = argv.indexOf('--config');
-  if (i >= 0) return argv[i + 1];
-  const eq = argv.find((a) => a.startsWith('--config='));
-  return eq ? eq.slice('--config='.length) : process.env['OCX_CONFIG'];
+// Composition root: parse the command line, load the config (or start the demo cloud), listen, drain on SIGTERM.
+
+interface Loaded {
+  config: Config;
+  banner?: (port: number) => string;
+  stopDemo?: () => Promise<void>;
 }
 
-async function loadOrDemo(argv: string[]): Promise<{ config: Config; stopDemo?: () => Promise<void> }> {
-  const file = configPathFromArgs(argv);
-  if (file) return { config: loadConfigFile(file) };
-  const port = Number(process.env['PORT'] ?? 8080);
-  // The home Nova reaches Cinder and Glance through the proxy, as an operator sets it up for mix and match.
-  const demo = await startDemoCloud({ homeComputeServices: proxyServiceEndpoints(`http://127.0.0.1:${port}`) });
-  const raw = { ...demo.config, listen: { host: '127.0.0.1', port }, public_url: `http://127.0.0.1:${port}` };
-  return { config: compileConfig(raw, '(demo cloud)', process.cwd()), stopDemo: () => demo.stop() };
+/** Thrown for what exits 2 before anything listens: a bad command line, config or missing demo. */
+class StartupError extends Error {}
+
+async function load(mode: Exclude<ServerMode, { kind: 'usage-error' }>): Promise<Loaded> {
+  if (mode.kind === 'proxy') return { config: loadConfigFile(mode.configFile) };
+  // Loaded here only, at run time, so a production start never loads the simulators and an image built without
+  // dist/demo (deploy/Dockerfile) still runs; src/demo/start.ts is the demo's one entry point.
+  if (!existsSync(path.join(__dirname, 'demo', 'start.js'))) {
+    throw new StartupError('ocx-proxy: the demo cloud is not part of this build (no dist/demo); use --config FILE');
+  }
+  const { startDemo } = await import('./demo/start.js');
+  const demo = await startDemo(mode.port);
+  return { config: demo.config, banner: demo.banner, stopDemo: () => demo.stop() };
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
   // Operator subcommands (check-config, providers) run instead of the server.
-  const cliStatus = await runCli(process.argv.slice(2), processIo);
+  const cliStatus = await runCli(argv, processIo);
   if (cliStatus !== undefined) {
     process.exitCode = cliStatus;
     return;
   }
-  let loaded: Awaited<ReturnType<typeof loadOrDemo>>;
+  let loaded: Loaded;
   try {
-    loaded = await loadOrDemo(process.argv.slice(2));
+    const mode = parseServerArgs(argv, process.env);
+    if (mode.kind === 'usage-error') throw new StartupError(`ocx-proxy: ${mode.message}\nsee: ocx-proxy --help`);
+    loaded = await load(mode);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StartupError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
     throw err;
   }
-  const { config, stopDemo } = loaded;
+  const { config, banner, stopDemo } = loaded;
   const proxy = buildApp(config);
   const server: Server = config.tls
     ? createHttpsServer(
@@ -58,14 +66,7 @@ async function main(): Promise<void> {
   server.listen(config.listen.port, config.listen.host, () => {
     const { port } = server.address() as AddressInfo;
     proxy.deps.logger.info({ port, providers: config.providers.map((p) => p.name) }, 'ocx-proxy listening');
-    if (stopDemo) {
-      process.stdout.write(
-        `\nocx-proxy demo cloud on http://127.0.0.1:${port} (providers: ${config.providers.map((p) => p.name).join(', ')})\n` +
-          `Try:\n  openstack --os-auth-url http://127.0.0.1:${port}/identity/v3 --os-identity-api-version 3 \\\n` +
-          `    --os-username demo --os-password demo-secret --os-project-name demo \\\n` +
-          `    --os-user-domain-name Default --os-project-domain-name Default catalog list\n\n`,
-      );
-    }
+    if (banner) process.stdout.write(banner(port));
   });
   const shutdown = (): void => {
     proxy.deps.logger.info('shutting down: draining in-flight requests');

@@ -1,16 +1,18 @@
 import { CHECK_CONFIG_USAGE, checkConfig } from './check-config';
 import type { CliIo } from './io';
 import { PROVIDERS_USAGE, providersCommand } from './providers';
+import { DEMO_USAGE, SERVER_USAGE } from './server-args';
 
 const USAGE = [
   'usage:',
-  '  ocx-proxy [--config FILE]        run the proxy (config also from OCX_CONFIG; none: the demo cloud)',
+  `  ${SERVER_USAGE}`,
+  `  ${DEMO_USAGE}`,
   `  ${CHECK_CONFIG_USAGE}`,
   `  ${PROVIDERS_USAGE}`,
 ].join('\n');
 
 /**
- * The operator subcommands (issue 7), dispatched by main.ts before anything of the server starts. Resolves to the
+ * The operator subcommands, dispatched by main.ts before anything of the server starts. Resolves to the
  * exit status, or undefined when argv names no subcommand (then main.ts runs the server).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number | undefined> {
@@ -20,6 +22,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return checkConfig(rest, io);
     case 'providers':
       return providersCommand(rest, io);
+    case 'demo':
+      return undefined; // the server, on the demo cloud (main.ts)
     case 'help':
     case '--help':
     case '-h':

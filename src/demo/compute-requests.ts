@@ -38,6 +38,15 @@ function invalid(field: string, value: unknown, why: string): { ok: false; messa
   return { ok: false, message: `Invalid input for field/attribute ${field}. Value: ${String(value)}. ${why}` };
 }
 
+/** How Python prints a JSON value in Nova's messages (None, 'text', {'k': 1}), near enough for the fake. */
+function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'object') return JSON.stringify(v).replace(/"/g, "'");
+  return String(v);
+}
+
 export interface ServerCreate {
   name: string;
   imageId: string;
@@ -58,7 +67,17 @@ export function checkServerCreate(
   const s = server as Record<string, unknown>;
   const { name, imageRef, flavorRef } = s;
   if (typeof name !== 'string' || name.trim() === '') return invalid('name', name, "'name' is a required property");
-  const bdms = Array.isArray(s.block_device_mapping_v2) ? (s.block_device_mapping_v2 as Record<string, unknown>[]) : [];
+  const rawBdms = s.block_device_mapping_v2 ?? [];
+  if (!Array.isArray(rawBdms)) {
+    return invalid('block_device_mapping_v2', pyRepr(rawBdms), `${pyRepr(rawBdms)} is not of type 'array'`);
+  }
+  // Nova's schema names the failing list index as the field (jsonschema's path, last element).
+  const notObject = rawBdms.findIndex((b) => !b || typeof b !== 'object' || Array.isArray(b));
+  if (notObject >= 0) {
+    const v = pyRepr(rawBdms[notObject]);
+    return invalid(String(notObject), v, `${v} is not of type 'object'`);
+  }
+  const bdms = rawBdms as Record<string, unknown>[];
   for (const bdm of bdms) {
     if (bdm.uuid !== undefined && !/^[a-zA-Z0-9._-]*$/.test(String(bdm.uuid))) {
       return invalid('uuid', bdm.uuid, `'${String(bdm.uuid)}' does not match '^[a-zA-Z0-9._-]*$'`);

@@ -29,11 +29,12 @@ import {
   projectOf,
   recordRequests,
   requestIdHeader,
+  RequestLog,
   requireToken,
   sendFault,
   userOf,
 } from './sim-http';
-import type { RecordedRequest, Stats, TokenLookup } from './sim-http';
+import type { Stats, TokenLookup } from './sim-http';
 import { nextQuery, pageAfter, parseLimit, sortBy, sortSpec } from './sim-paging';
 
 export interface FakeComputeOptions {
@@ -61,7 +62,7 @@ export interface ServerSeed {
 }
 
 export class FakeCompute {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests = new RequestLog();
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, attached: 0 };
   readonly servers = new Map<string, ServerRec>();
   readonly router: Router = express.Router();

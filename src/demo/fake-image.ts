@@ -26,9 +26,10 @@ import {
   projectOf,
   recordRequests,
   requestIdHeader,
+  RequestLog,
   requireToken,
 } from './sim-http';
-import type { RecordedRequest, Stats, TokenLookup } from './sim-http';
+import type { Stats, TokenLookup } from './sim-http';
 import { pageAfter, parseLimit, parseSortParam, sortBy, sortSpec } from './sim-paging';
 
 export interface FakeImageOptions {
@@ -46,7 +47,7 @@ export interface ImageSeed {
 }
 
 export class FakeImage {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests = new RequestLog();
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, uploads: 0, downloads: 0 };
   readonly images = new Map<string, ImageRec>();
   readonly router: Router = express.Router();

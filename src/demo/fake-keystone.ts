@@ -17,8 +17,8 @@ import { KeystoneStore } from './keystone-store';
 import type { Project, TokenRecord } from './keystone-store';
 import { installIdpRoutes, installSpRoutes } from './fake-federation';
 import type { TrustedIdp } from './fake-federation';
-import { headerValue, parseBodies, recordRequests, requestIdHeader, sendKeystoneError } from './sim-http';
-import type { RecordedRequest, Stats } from './sim-http';
+import { headerValue, parseBodies, recordRequests, requestIdHeader, RequestLog, sendKeystoneError } from './sim-http';
+import type { Stats } from './sim-http';
 
 export interface FakeKeystoneOptions {
   /** Absolute URL the Keystone API answers at, e.g. `http://127.0.0.1:5000/identity`. */
@@ -45,7 +45,7 @@ export const KEYSTONE_STATS = [
 
 export class FakeKeystone {
   readonly store: KeystoneStore;
-  readonly requests: RecordedRequest[] = [];
+  readonly requests = new RequestLog();
   readonly stats: Stats = Object.fromEntries(KEYSTONE_STATS.map((k) => [k, 0]));
   readonly router: Router = express.Router();
   readonly shibbolethRouter: Router = express.Router();
@@ -68,6 +68,8 @@ export class FakeKeystone {
     this.router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: number }).status ?? 500;
       if (status === 400) sendKeystoneError(res, 400, 'Bad Request', 'Expecting to find valid JSON in request body.');
+      // oslo.middleware's sizelimit answers before Keystone parses anything (max_request_body_size, 1 MB here).
+      else if (status === 413) sendKeystoneError(res, 413, 'Request Entity Too Large', 'Request is too large.');
       else
         sendKeystoneError(
           res,

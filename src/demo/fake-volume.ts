@@ -18,11 +18,12 @@ import {
   projectOf,
   recordRequests,
   requestIdHeader,
+  RequestLog,
   requireToken,
   sendFault,
   userOf,
 } from './sim-http';
-import type { RecordedRequest, Stats, TokenLookup } from './sim-http';
+import type { Stats, TokenLookup } from './sim-http';
 import { listPage } from './volume-listing';
 
 export interface FakeVolumeOptions {
@@ -52,7 +53,7 @@ const DELETE_REFUSED =
   'or be disassociated from snapshots after volume transfer.';
 
 export class FakeVolume {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests = new RequestLog();
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, actions: 0, attachments: 0 };
   readonly volumes = new Map<string, VolumeRec>();
   readonly snapshots = new Map<string, SnapshotRec>();

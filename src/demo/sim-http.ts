@@ -34,20 +34,100 @@ export function rawBodies(): RequestHandler {
   return express.raw({ limit: '256mb', type: () => true });
 }
 
-/** Appends one entry per request to `list`; mount after parseBodies(). */
-export function recordRequests(list: RecordedRequest[]): RequestHandler {
+/**
+ * The last requests a simulated service received, for tests to inspect. Bounded (entries and retained body bytes)
+ * because the demo cloud runs for as long as anyone likes. `length` counts every request ever recorded, so a test
+ * can take `from = log.length` before a call and read `log.slice(from)` after it, even once old entries are gone.
+ */
+export class RequestLog implements Iterable<RecordedRequest> {
+  static readonly MAX_ENTRIES = 200;
+  static readonly MAX_BODY_BYTES = 16 * 1024 * 1024;
+  private entries: { seq: number; bytes: number; req: RecordedRequest }[] = [];
+  private total = 0;
+  private bodyBytes = 0;
+
+  constructor(
+    private readonly maxEntries = RequestLog.MAX_ENTRIES,
+    private readonly maxBodyBytes = RequestLog.MAX_BODY_BYTES,
+  ) {}
+
+  /** How many requests were ever recorded (not how many are kept). */
+  get length(): number {
+    return this.total;
+  }
+
+  /** How many are kept now. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  push(req: RecordedRequest, bytes = 0): void {
+    this.entries.push({ seq: this.total++, bytes, req });
+    this.bodyBytes += bytes;
+    // The newest entry stays whatever its size, so a test can always see the request it just made.
+    while (this.entries.length > this.maxEntries || (this.bodyBytes > this.maxBodyBytes && this.entries.length > 1)) {
+      this.bodyBytes -= this.entries.shift()?.bytes ?? 0;
+    }
+  }
+
+  /** The kept requests numbered `start` (inclusive) to `end` (exclusive); negative numbers count from the end. */
+  slice(start = 0, end = this.total): RecordedRequest[] {
+    const from = start < 0 ? this.total + start : start;
+    const to = end < 0 ? this.total + end : end;
+    return this.entries.filter((e) => e.seq >= from && e.seq < to).map((e) => e.req);
+  }
+
+  /** Request number `i` if still kept; negative `i` counts from the newest. */
+  at(i: number): RecordedRequest | undefined {
+    const seq = i < 0 ? this.total + i : i;
+    const first = this.entries[0]?.seq ?? this.total;
+    return this.entries[seq - first]?.req;
+  }
+
+  filter(pred: (r: RecordedRequest) => boolean): RecordedRequest[] {
+    return this.slice().filter(pred);
+  }
+
+  find(pred: (r: RecordedRequest) => boolean): RecordedRequest | undefined {
+    return this.slice().find(pred);
+  }
+
+  some(pred: (r: RecordedRequest) => boolean): boolean {
+    return this.slice().some(pred);
+  }
+
+  every(pred: (r: RecordedRequest) => boolean): boolean {
+    return this.slice().every(pred);
+  }
+
+  map<T>(fn: (r: RecordedRequest) => T): T[] {
+    return this.slice().map(fn);
+  }
+
+  [Symbol.iterator](): Iterator<RecordedRequest> {
+    return this.slice()[Symbol.iterator]();
+  }
+}
+
+/** Records one entry per request in `log`; mount after parseBodies(). */
+export function recordRequests(log: RequestLog): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const url = req.originalUrl;
     const q = url.indexOf('?');
     const hasBody = Buffer.isBuffer(req.body) ? req.body.length > 0 : req.body !== undefined;
-    list.push({
-      method: req.method,
-      path: q < 0 ? url : url.slice(0, q),
-      url,
-      query: { ...(req.query as Record<string, unknown>) },
-      headers: { ...req.headers },
-      body: hasBody ? req.body : undefined,
-    });
+    // Parsed JSON is weighed by the bytes on the wire, which is what it was parsed from.
+    const bytes = Buffer.isBuffer(req.body) ? req.body.length : Number(req.headers['content-length'] ?? 0) || 0;
+    log.push(
+      {
+        method: req.method,
+        path: q < 0 ? url : url.slice(0, q),
+        url,
+        query: { ...(req.query as Record<string, unknown>) },
+        headers: { ...req.headers },
+        body: hasBody ? req.body : undefined,
+      },
+      hasBody ? bytes : 0,
+    );
     next();
   };
 }

@@ -1,7 +1,7 @@
 // Shared by the compute, volume and image integration tests: the demo cloud behind the real proxy wiring, and a
 // password login through the proxy's Keystone.
 import request from 'supertest';
-import type { RecordedRequest } from '../../src/demo/sim-http';
+import type { RecordedRequest, RequestLog } from '../../src/demo/sim-http';
 import { passwordAuth, startHarness, type Harness } from '../support/harness';
 
 export { startHarness, type Harness };
@@ -21,7 +21,7 @@ export async function login(h: Harness, user = 'demo', password = 'demo-secret',
 }
 
 /** Requests a fake received after `from` (an index into its `requests`), matching method and path. */
-export function received(list: RecordedRequest[], from: number, method: string, path: RegExp): RecordedRequest[] {
+export function received(list: RequestLog, from: number, method: string, path: RegExp): RecordedRequest[] {
   return list.slice(from).filter((r) => r.method === method && path.test(r.path));
 }
 

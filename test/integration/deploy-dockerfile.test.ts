@@ -79,6 +79,19 @@ describe('deploy/Dockerfile against package.json', () => {
     expect(pkg.main).toBe('dist/main.js');
   });
 
+  it('build: removes the compiled demo cloud (dist/demo) after compiling, before the runtime stage copies dist/', () => {
+    const r = runs(byName('build'));
+    const compile = r.findIndex((c) => c === 'npm run build');
+    const drop = r.findIndex((c) => /^rm -rf dist\/demo$/.test(c));
+    expect(drop).toBeGreaterThan(compile);
+    // Nothing after the removal may put it back.
+    expect(r.slice(drop + 1).some((c) => /\b(npm run build|tsc)\b/.test(c))).toBe(false);
+    // The runtime stage starts only the proxy: no demo argument baked into ENTRYPOINT or CMD.
+    const runtime = byName('runtime');
+    const entry = [...of(runtime, 'ENTRYPOINT'), ...of(runtime, 'CMD')].map((i) => i.getArgumentsContent() ?? '');
+    expect(entry.join(' ')).not.toMatch(/\bdemo\b/);
+  });
+
   it('runtime: production dependencies only, the compiled dist/ from the build stage, no compiler run', () => {
     const runtime = byName('runtime');
     const r = runs(runtime);
@@ -127,8 +140,9 @@ describe('deploy/Dockerfile against package.json', () => {
     expect(health).toContain('CMD');
     expect(of(runtime, 'STOPSIGNAL')[0]?.getArgumentsContent()).toBe('SIGTERM');
     expect(of(runtime, 'EXPOSE')[0]?.getArgumentsContent()).toBe('8080');
-    // main.ts reads OCX_CONFIG when no --config is given.
-    expect(readFileSync(path.join(root, 'src/main.ts'), 'utf8')).toContain("process.env['OCX_CONFIG']");
+    // The server's argument parser (src/cli/server-args.ts, used by main.ts) reads OCX_CONFIG when no --config is given.
+    expect(readFileSync(path.join(root, 'src/main.ts'), 'utf8')).toContain('parseServerArgs(argv, process.env)');
+    expect(readFileSync(path.join(root, 'src/cli/server-args.ts'), 'utf8')).toContain("env['OCX_CONFIG']");
   });
 
   it('copies only files that exist and that .dockerignore keeps in the context; the default catalog template ships', () => {

@@ -220,6 +220,6 @@ describe('the Cinder calls a home Nova makes for an attach', () => {
     const hm = home().volume.requests.length;
     const homeVol = volumeAt('home', 'home-attach');
     await get(`${v3()}/volumes/${homeVol}@home`, headers).expect(200);
-    expect(home().volume.requests[hm]?.headers['x-service-token']).toBe('home-service-token');
+    expect(home().volume.requests.at(hm)?.headers['x-service-token']).toBe('home-service-token');
   });
 });

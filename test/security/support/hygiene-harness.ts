@@ -35,8 +35,8 @@ export async function startHygieneHarness(
           object_store: {
             auth: 'tempauth',
             auth_url: `${tempauthAt}/object-store/auth/v1.0`,
-            user: STATIC_USER,
-            key: STATIC_KEY,
+            // Home project demo has its own account there; the other home projects do not reach it.
+            accounts: { demo: { user: STATIC_USER, key: STATIC_KEY } },
           },
         },
       },

@@ -1,4 +1,4 @@
-import type { RecordedRequest } from '../../../src/demo/sim-http';
+import type { RecordedRequest, RequestLog } from '../../../src/demo/sim-http';
 import type { Harness } from '../../support/harness';
 
 export interface SeenUpstream extends RecordedRequest {
@@ -10,7 +10,7 @@ export interface SeenUpstream extends RecordedRequest {
 export function upstreamRequests(h: Harness, since?: UpstreamMark): SeenUpstream[] {
   const out: SeenUpstream[] = [];
   for (const [provider, p] of Object.entries(h.demo.providers)) {
-    const add = (service: SeenUpstream['service'], list: RecordedRequest[]): void => {
+    const add = (service: SeenUpstream['service'], list: RequestLog): void => {
       for (const r of list.slice(since?.get(list) ?? 0)) out.push({ ...r, provider, service });
     };
     add('identity', p.keystone.requests);
@@ -23,7 +23,7 @@ export function upstreamRequests(h: Harness, since?: UpstreamMark): SeenUpstream
 }
 
 /** How many requests each fake had recorded at one moment. */
-export type UpstreamMark = Map<RecordedRequest[], number>;
+export type UpstreamMark = Map<RequestLog, number>;
 
 export function markUpstream(h: Harness): UpstreamMark {
   const mark: UpstreamMark = new Map();
