@@ -9,7 +9,7 @@
 #   deploy/lab/swift.sh clean  [cluster...]   down, then delete data, rings and configs
 #
 # Clusters: home (Keystone :5001, proxy :8081), bu-keystone (Keystone :5002, proxy :8082),
-#           lab-tempauth (tempauth test:tester/testing, proxy :8083).
+#           lab-tempauth (tempauth test:tester/testing for home project demo, other:proxy for other; proxy :8083).
 # Environment: OCX_LAB_DIR (default /var/lib/ocx-lab), OCX_SWIFT_DATA_DIR (default /dev/shm/ocx-lab),
 #              OCX_SWIFT_WAIT (seconds to wait for health, default 60),
 #              OCX_SWIFT_UPDATER_INTERVAL (seconds between object/container-updater sweeps, default 5),
@@ -313,7 +313,9 @@ token_life = 86400
 # user_<account>_<user> = <key> [groups] [storage url]
 user_test_tester = testing .admin http://127.0.0.1:$C_PROXY/v1/AUTH_test
 user_test_tester3 = testing3 http://127.0.0.1:$C_PROXY/v1/AUTH_test
-user_test2_tester2 = testing2 .admin http://127.0.0.1:$C_PROXY/v1/AUTH_test2"
+user_test2_tester2 = testing2 .admin http://127.0.0.1:$C_PROXY/v1/AUTH_test2
+# the proxy's account for home project other (demo's is test:tester): one account per home project
+user_other_proxy = other-proxy-key .admin http://127.0.0.1:$C_PROXY/v1/AUTH_other"
   fi
 
   put "$C_CONF/proxy-server.conf" <<EOF

@@ -19,8 +19,8 @@ import {
   xTimestamp,
 } from './swift-store';
 import type { SwiftAccount, SwiftContainer } from './swift-store';
-import { bump, headerValue, rawBodies, recordRequests } from './sim-http';
-import type { RecordedRequest, Stats, TokenLookup } from './sim-http';
+import { bump, headerValue, rawBodies, recordRequests, RequestLog } from './sim-http';
+import type { Stats, TokenLookup } from './sim-http';
 
 export interface FakeObjectStoreOptions {
   /** Service root, e.g. `http://127.0.0.1:5000/object-store`. */
@@ -77,7 +77,7 @@ export function parseSwiftPath(rawPath: string): SwiftPath | undefined {
 }
 
 export class FakeObjectStore {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests = new RequestLog();
   readonly stats: Stats = { accountListings: 0, containerListings: 0, objectGets: 0, objectPuts: 0 };
   readonly accounts = new Map<string, SwiftAccount>();
   readonly router: Router = express.Router();

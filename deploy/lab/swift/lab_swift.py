@@ -44,6 +44,11 @@ TEMPAUTH = {
     'auth_url': 'http://127.0.0.1:8083/auth/v1.0',
     'user': 'test:tester',
     'key': 'testing',
+    # Each home project has its own tempauth account (swift.sh's user_* lines), so neither sees the other's data.
+    'accounts': {
+        'demo': {'user': 'test:tester', 'key': 'testing'},
+        'other': {'user': 'other:proxy', 'key': 'other-proxy-key'},
+    },
     'priority': 3,
 }
 
@@ -245,7 +250,7 @@ def cmd_merge(ocx_yaml, lab_json):
     t = providers.get(TEMPAUTH['name']) or {}
     t['priority'] = TEMPAUTH['priority']
     t['object_store'] = {'auth': 'tempauth', 'auth_url': TEMPAUTH['auth_url'],
-                         'user': TEMPAUTH['user'], 'key': TEMPAUTH['key']}
+                         'accounts': {k: dict(v) for k, v in TEMPAUTH['accounts'].items()}}
     providers[TEMPAUTH['name']] = t
     if '# Swift settings merged by deploy/lab/swift.sh' not in header:
         header += '# Swift settings merged by deploy/lab/swift.sh (providers.*.endpoints.object-store, lab-tempauth).\n'
@@ -259,7 +264,7 @@ def cmd_merge(ocx_yaml, lab_json):
     lab['swift'] = {
         'home': CLUSTERS['home']['url'],
         'bu-keystone': CLUSTERS['bu-keystone']['url'],
-        TEMPAUTH['name']: {k: TEMPAUTH[k] for k in ('url', 'auth_url', 'user', 'key')},
+        TEMPAUTH['name']: {k: TEMPAUTH[k] for k in ('url', 'auth_url', 'user', 'key', 'accounts')},
     }
     write_atomic(lab_json, json.dumps(lab, indent=2) + '\n')
     return 0

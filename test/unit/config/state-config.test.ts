@@ -12,7 +12,13 @@ const base = (extra: Record<string, unknown> = {}) => ({
   home: 'home',
   providers: {
     home: { keystone_url: 'http://127.0.0.1:5001' },
-    swift: { object_store: { auth: 'tempauth', auth_url: 'http://127.0.0.1:8083/auth/v1.0', user: 'a:b', key: 'k' } },
+    swift: {
+      object_store: {
+        auth: 'tempauth',
+        auth_url: 'http://127.0.0.1:8083/auth/v1.0',
+        accounts: { demo: { user: 'a:b', key: 'k' as unknown } },
+      },
+    },
   },
   ...extra,
 });
@@ -95,11 +101,11 @@ describe('config: secrets by reference ({ env } / { file })', () => {
     const raw = base({
       state: { backend: 'redis', redis_url: { env: 'OCX_REDIS_URL' }, encryption_key: { file: 'state-key' } },
     });
-    (raw.providers.swift.object_store as Record<string, unknown>)['key'] = { env: 'SWIFT_KEY' };
+    raw.providers.swift.object_store.accounts.demo.key = { env: 'SWIFT_KEY' };
     const c = compileConfig(raw, 'ocx.yaml', dir, { OCX_REDIS_URL: 'redis://127.0.0.1:6390', SWIFT_KEY: 's3cret' });
     expect(c.state).toMatchObject({ backend: 'redis', redisUrl: 'redis://127.0.0.1:6390' });
     expect(c.state.backend === 'redis' && Buffer.from(c.state.encryptionKey).toString('base64url')).toBe(KEY);
-    expect(c.providers.find((p) => p.name === 'swift')?.objectStore?.key).toBe('s3cret');
+    expect(c.providers.find((p) => p.name === 'swift')?.objectStore?.accounts['demo']?.key).toBe('s3cret');
   });
 
   it('names the key and the variable or file, never the value', () => {
@@ -107,10 +113,10 @@ describe('config: secrets by reference ({ env } / { file })', () => {
     const raw = base({
       state: { backend: 'redis', redis_url: { env: 'OCX_REDIS_URL' }, encryption_key: { file: 'bad-key' } },
     });
-    (raw.providers.swift.object_store as Record<string, unknown>)['key'] = { file: 'missing' };
+    raw.providers.swift.object_store.accounts.demo.key = { file: 'missing' };
     const p = problems(raw, {});
     expect(p).toEqual([
-      `providers.swift.object_store.key: cannot read file ${path.join(dir, 'missing')} (ENOENT)`,
+      `providers.swift.object_store.accounts.demo.key: cannot read file ${path.join(dir, 'missing')} (ENOENT)`,
       'state.redis_url: environment variable OCX_REDIS_URL is not set',
       expect.stringMatching(/^state\.encryption_key: must be 32 random bytes in base64url/),
     ]);
