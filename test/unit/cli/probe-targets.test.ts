@@ -22,7 +22,13 @@ describe('what check-config probes', () => {
         home: 'home',
         providers: {
           home: { keystone_url: 'http://k1:5000/v3', endpoints: { compute: 'http://n:8774/v2.1/{project_id}' } },
-          swift: { object_store: { auth: 'tempauth', auth_url: 'http://s:8080/auth/v1.0', user: 'a:b', key: 'k' } },
+          swift: {
+            object_store: {
+              auth: 'tempauth',
+              auth_url: 'http://s:8080/auth/v1.0',
+              accounts: { demo: { user: 'a:b', key: 'k' } },
+            },
+          },
         },
       },
       'ocx.yaml',
