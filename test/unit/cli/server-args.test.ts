@@ -1,0 +1,33 @@
+import { parseServerArgs } from '../../../src/cli/server-args';
+
+describe('parseServerArgs', () => {
+  it.each([
+    [['--config', 'a.yaml'], {}, { kind: 'proxy', configFile: 'a.yaml' }],
+    [['--config=a.yaml'], {}, { kind: 'proxy', configFile: 'a.yaml' }],
+    [[], { OCX_CONFIG: 'b.yaml' }, { kind: 'proxy', configFile: 'b.yaml' }],
+    [['--config', 'a.yaml'], { OCX_CONFIG: 'b.yaml' }, { kind: 'proxy', configFile: 'a.yaml' }],
+    [['demo'], {}, { kind: 'demo', port: 8080 }],
+    [['demo'], { PORT: '18080' }, { kind: 'demo', port: 18080 }],
+    [['demo', '--port', '0'], { PORT: '18080' }, { kind: 'demo', port: 0 }],
+  ])('%j with %j', (argv, env, expected) => {
+    expect(parseServerArgs(argv, env)).toEqual(expected);
+  });
+
+  it.each([
+    [['--confg', 'x.yaml'], {}, "Unknown option '--confg'"],
+    [['--config'], {}, "'--config <value>' argument missing"],
+    [['--config', '--x'], {}, "'--config' argument is ambiguous"],
+    [['--config='], {}, '--config: the file name is empty'],
+    [[], {}, 'pass --config FILE or set OCX_CONFIG'],
+    [[], { OCX_CONFIG: '' }, 'pass --config FILE or set OCX_CONFIG'],
+    [['--port', '1'], {}, "Unknown option '--port'"],
+    [['demo', '--config', 'a.yaml'], {}, "Unknown option '--config'"],
+    [['demo', 'extra'], {}, "Unexpected argument 'extra'"],
+    [['demo', '--port', '99999'], {}, 'port must be a number from 0 to 65535'],
+    [['demo'], { PORT: 'http' }, 'port must be a number from 0 to 65535 (got "http")'],
+  ])('%j with %j is refused', (argv, env, message) => {
+    const mode = parseServerArgs(argv, env);
+    expect(mode.kind).toBe('usage-error');
+    expect(mode.kind === 'usage-error' && mode.message).toContain(message);
+  });
+});
