@@ -69,8 +69,11 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
  * host is never used. This runs before the app's router sees the URL, because the router keeps the scheme and
  * host it saw and would cut mounted paths at the wrong place, so routing and logs would disagree.
  */
-export function normaliseTarget(req: { url?: string }): void {
-  if (req.url !== undefined && !req.url.startsWith('/')) req.url = originForm(req.url);
+export function normaliseTarget(req: { url?: string; originalUrl?: string }): void {
+  if (req.url === undefined || req.url.startsWith('/')) return;
+  req.url = originForm(req.url);
+  // The outer app has already copied the raw target here; logs and query parsing read it.
+  req.originalUrl = req.url;
 }
 
 function originForm(target: string): string {
