@@ -1,4 +1,4 @@
-// Three layers (STYLE.md habit 11): pure unit tests, in-process integration against fakes, real lab.
+// Three layers (docs/architecture.md "Tests"): pure unit tests, in-process integration against fakes, real lab.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
 module.exports = {

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The demo cloud (src/demo, built into dist/) as a benchmark backend in its own process, so the proxy under test
 // does not share its event loop. Usage:

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // A provider that answers in microseconds: fixed Keystone and Nova JSON from plain node:http (no framework), so
 // the added-latency benchmark measures the proxy (or nginx) and not the backend. Usage:
@@ -84,7 +85,7 @@ function send(res, status, body, headers = {}) {
 
 http
   .createServer((req, res) => {
-    const path = req.url.split('?')[0];
+    const path = (req.url ?? '/').split('?')[0];
     req.resume();
     req.on('end', () => {
       if (path === '/identity/v3/auth/tokens' && req.method === 'POST')

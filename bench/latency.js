@@ -1,5 +1,6 @@
+// @ts-check
 'use strict';
-// Added latency and requests/s of a small proxied request with warm caches (issue 6 §7): the same backend reached
+// Added latency and requests/s of a small proxied request with warm caches: the same backend reached
 // directly, through nginx proxy_pass and through the proxy, measured in one run with wrk. Two backends:
 //  - `fixed`: bench/fixed-backend.js, a node:http server answering fixed Keystone/Nova JSON in microseconds, so the
 //    difference is the proxy's own cost. Scenarios: GET /identity/v3/auth/projects (Keystone passthrough) and
@@ -9,7 +10,7 @@
 // CPU pinning on a 2-core machine: the proxy or nginx alone on CPU 0; wrk and the backend on CPU 1.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
-const { ROOT, freePort, scratchDir, start, startProxy, stop, waitForPort } = require('./lib/procs');
+const { ROOT, cpuSecondsOf, freePort, scratchDir, start, startProxy, stop, waitForPort } = require('./lib/procs');
 const { startNginx } = require('./lib/nginx');
 const { wrk } = require('./lib/wrk');
 
@@ -55,6 +56,9 @@ function median(xs) {
 /**
  * Latency at 1 connection, throughput at `connections`, for each target; `repeat` rounds visit the targets in
  * turn (drift from other load on the machine hits all alike) and each figure is the median over the rounds.
+ * A target with a `pid` also gets requests per CPU-second of that process tree during the throughput runs
+ * (requests/s per core): on two shared cores a process that is not saturated (nginx, waiting for wrk and the
+ * backend on the other core) would otherwise look slower than it is.
  */
 async function measure(targets, headers, { seconds, connections, repeat = 3, loadCpu = LOAD_CPU }) {
   const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -63,8 +67,10 @@ async function measure(targets, headers, { seconds, connections, repeat = 3, loa
   for (let round = 0; round < repeat; round++) {
     for (const t of targets) {
       const lat = await wrk(t.url, { seconds, connections: 1, headers, cpu: loadCpu });
+      const cpuBefore = cpuSecondsOf(t.pid);
       const thr = await wrk(t.url, { seconds, connections, headers, cpu: loadCpu });
-      runs[t.name].push({ lat, thr });
+      const cpu = cpuSecondsOf(t.pid) - cpuBefore;
+      runs[t.name].push({ lat, thr, perCore: t.pid && cpu > 0 ? thr.requests / cpu : NaN, cores: cpu / seconds });
     }
   }
   return targets.map((t) => {
@@ -76,6 +82,8 @@ async function measure(targets, headers, { seconds, connections, repeat = 3, loa
       rps1: median(r.map((x) => x.lat.rps)),
       rps: median(r.map((x) => x.thr.rps)),
       p99Loaded: median(r.map((x) => x.thr.p99)),
+      rpsPerCore: median(r.map((x) => x.perCore)),
+      cores: median(r.map((x) => x.cores)),
       errors: r.reduce((a, x) => a + x.lat.errors + x.thr.errors, 0),
       // wrk's own words for any error (non-2xx answers, socket connect/read/write/timeout errors).
       errorDetail: r
@@ -88,14 +96,21 @@ async function measure(targets, headers, { seconds, connections, repeat = 3, loa
 
 function ratios(rows) {
   const by = Object.fromEntries(rows.map((r) => [r.target, r]));
-  const { direct, nginx, proxy } = by;
+  const { direct, nginx, proxy, before } = by;
   return {
+    ...(before
+      ? {
+          perCoreBeforeVsNginx: before.rpsPerCore / nginx.rpsPerCore,
+          perCoreProxyVsBefore: proxy.rpsPerCore / before.rpsPerCore,
+        }
+      : {}),
     proxyAddedP50: proxy.p50 - direct.p50,
     proxyAddedP99: proxy.p99 - direct.p99,
     nginxAddedP50: nginx.p50 - direct.p50,
     nginxAddedP99: nginx.p99 - direct.p99,
     rpsProxyVsNginx: proxy.rps / nginx.rps,
     rpsProxyVsDirect: proxy.rps / direct.rps,
+    perCoreProxyVsNginx: proxy.rpsPerCore / nginx.rpsPerCore,
   };
 }
 
@@ -113,8 +128,21 @@ async function fixedBackendBench(opts) {
     children.push(backend);
     await waitForPort(backendPort, 10_000, backend);
     const backendUrl = `http://127.0.0.1:${backendPort}`;
-    children.push(await startProxy(baseConfig(proxyPort, `${backendUrl}/identity`), { dir, cpu: PROXY_CPU }));
-    children.push(await startNginx(dir, nginxPort, [{ prefix: '/', upstream: `${backendUrl}/` }], { cpu: PROXY_CPU }));
+    const proxy = await startProxy(baseConfig(proxyPort, `${backendUrl}/identity`), { dir, cpu: PROXY_CPU });
+    children.push(proxy);
+    const nginx = await startNginx(dir, nginxPort, [{ prefix: '/', upstream: `${backendUrl}/` }], { cpu: PROXY_CPU });
+    children.push(nginx);
+    // --baseline DIR: an earlier build of the proxy measured alongside, same backend, same rounds.
+    const beforePort = opts.baseline ? await freePort() : undefined;
+    const before = beforePort
+      ? await startProxy(baseConfig(beforePort, `${backendUrl}/identity`), {
+          dir,
+          cpu: PROXY_CPU,
+          label: 'proxy-before',
+          dist: path.resolve(opts.baseline),
+        })
+      : undefined;
+    if (before) children.push(before);
     const token = await login(
       `http://127.0.0.1:${proxyPort}/identity/v3/auth/tokens`,
       passwordBody('bench', 'x', 'bench'),
@@ -126,9 +154,10 @@ async function fixedBackendBench(opts) {
       ['GET /compute/v2.1/servers', '/compute/v2.1/servers'],
     ]) {
       const targets = [
-        { name: 'direct', url: `${backendUrl}${p}` },
-        { name: 'nginx', url: `http://127.0.0.1:${nginxPort}${p}` },
-        { name: 'proxy', url: `http://127.0.0.1:${proxyPort}${p}` },
+        { name: 'direct', url: `${backendUrl}${p}`, pid: backend.pid },
+        { name: 'nginx', url: `http://127.0.0.1:${nginxPort}${p}`, pid: nginx.pid },
+        { name: 'proxy', url: `http://127.0.0.1:${proxyPort}${p}`, pid: proxy.pid },
+        ...(before ? [{ name: 'before', url: `http://127.0.0.1:${beforePort}${p}`, pid: before.pid }] : []),
       ];
       const rows = await measure(targets, headers, opts);
       out[name] = { rows, ratios: ratios(rows) };
@@ -175,7 +204,9 @@ async function latencyBench(opts) {
       Object.assign(results, await labKeystoneBench(opts));
     } catch (err) {
       // The lab is optional: keep the fixed-backend figures and say why the lab row is missing.
-      results['lab Keystone GET /identity/v3/auth/projects'] = { skipped: err.message.split('\n')[0] };
+      results['lab Keystone GET /identity/v3/auth/projects'] = {
+        skipped: String(err instanceof Error ? err.message : err).split('\n')[0],
+      };
     }
   }
   return results;
@@ -190,17 +221,23 @@ function printLatency(results) {
       lines.push(`  skipped: ${skipped}`);
       continue;
     }
-    lines.push('  target   p50 ms   p99 ms   req/s @1   req/s @N   p99 ms @N   errors');
+    lines.push('  target   p50 ms   p99 ms   req/s @1   req/s @N   p99 ms @N   errors   cores @N   req/s/core');
     for (const row of rows) {
       if (row.errorDetail?.length) lines.push(`  (${row.target} errors: ${row.errorDetail.join('; ')})`);
       lines.push(
-        `  ${row.target.padEnd(7)} ${f(row.p50).padStart(7)} ${f(row.p99).padStart(8)} ${f(row.rps1, 0).padStart(10)} ${f(row.rps, 0).padStart(10)} ${f(row.p99Loaded).padStart(11)} ${String(row.errors).padStart(8)}`,
+        `  ${row.target.padEnd(7)} ${f(row.p50).padStart(7)} ${f(row.p99).padStart(8)} ${f(row.rps1, 0).padStart(10)} ${f(row.rps, 0).padStart(10)} ${f(row.p99Loaded).padStart(11)} ${String(row.errors).padStart(8)} ${f(row.cores, 2).padStart(10)} ${f(row.rpsPerCore, 0).padStart(12)}`,
       );
     }
     lines.push(
       `  proxy adds p50 ${f(r.proxyAddedP50)} ms, p99 ${f(r.proxyAddedP99)} ms (nginx adds ${f(r.nginxAddedP50)} / ${f(r.nginxAddedP99)} ms); ` +
-        `req/s proxy/nginx = ${f(r.rpsProxyVsNginx, 2)}, proxy/direct = ${f(r.rpsProxyVsDirect, 2)}`,
+        `req/s proxy/nginx = ${f(r.rpsProxyVsNginx, 2)}, proxy/direct = ${f(r.rpsProxyVsDirect, 2)}; ` +
+        `req/s per core proxy/nginx = ${f(r.perCoreProxyVsNginx, 2)}`,
     );
+    if (r.perCoreBeforeVsNginx !== undefined) {
+      lines.push(
+        `  baseline build (before): req/s per core before/nginx = ${f(r.perCoreBeforeVsNginx, 2)}, proxy/before = ${f(r.perCoreProxyVsBefore, 2)}`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -1,32 +1,17 @@
+// @ts-check
 'use strict';
-// Merged Swift account listing (issue 4 bench): the demo cloud's Swift with N containers at each of 2 providers,
+// Merged Swift account listing (bench for docs/performance.md): the demo cloud's Swift with N containers at each of 2 providers,
 // listed through a proxy that federates both, against a proxy configured with one provider alone and against
 // that provider's Swift directly. Each listing is paged as swiftclient pages (format=json, limit=10000, marker =
 // last name until a short page). Medians of `repeat` runs; ratios printed.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
+const { demoLogin } = require('./lib/demo-login');
 const { freePort, scratchDir, start, startProxy, stop, waitForFile } = require('./lib/procs');
 
 const PAGE = 10_000;
 
-async function login(base) {
-  const res = await fetch(`${base}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo-secret' } },
-        },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  if (res.status !== 201) throw new Error(`login at ${base}: HTTP ${res.status}`);
-  const body = await res.json();
-  return { token: res.headers.get('x-subject-token'), projectId: body.token.project.id };
-}
+const login = demoLogin;
 
 /** Lists a whole account page by page; returns {seconds, rows, pages, firstPageSeconds}. */
 async function listAll(accountUrl, token) {
@@ -55,6 +40,10 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * @param {any} opts
+ * @param {(line: string) => void} [log]
+ */
 async function mergedListingBench(opts, log = () => {}) {
   const n = opts.containers ?? 10_000;
   const repeat = opts.listingRepeat ?? 5;
@@ -104,6 +93,7 @@ async function mergedListingBench(opts, log = () => {}) {
     ];
     // Warm-up: K2K sessions, container caches, JIT.
     for (const t of targets) await listAll(t.url, t.token);
+    /** @type {Record<string, Array<{ seconds: number, rows: number, pages: number, firstPageSeconds: number }>>} */
     const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let i = 0; i < repeat; i++) for (const t of targets) runs[t.name].push(await listAll(t.url, t.token));
     const rows = targets.map((t) => {

@@ -1,5 +1,6 @@
+// @ts-check
 'use strict';
-// Soak (issue 6 §7): `--soak-clients` concurrent clients (default 200) for `--soak-seconds` (default 600) against
+// Soak: `--soak-clients` concurrent clients (default 200) for `--soak-seconds` (default 600) against
 // the proxy (child process, `node dist/main.js`) in front of the demo cloud (another child process, two
 // providers, K2K between them). Each client loops over a weighted mix: merged listings (servers, volumes, images,
 // Swift account and container), Swift object GET and PUT, K2K-targeted identity calls and token issue (a client
@@ -23,6 +24,10 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * @param {any} opts
+ * @param {(line: string) => void} [log]
+ */
 async function soakBench(opts, log = () => {}) {
   const seconds = opts.soakSeconds ?? 600;
   const clients = opts.soakClients ?? 200;
@@ -53,6 +58,11 @@ async function soakBench(opts, log = () => {}) {
     children.push(proxy);
     const base = `http://127.0.0.1:${port}`;
 
+    /**
+     * @param {string} method
+     * @param {string} p
+     * @param {{ token?: string, headers?: Record<string, string>, body?: string | Buffer }} [o]
+     */
     const call = async (method, p, { token, headers = {}, body } = {}) => {
       const res = await fetch(`${base}${p}`, {
         method,
@@ -63,6 +73,7 @@ async function soakBench(opts, log = () => {}) {
       await res.arrayBuffer();
       return res;
     };
+    /** @param {readonly string[]} credentials @returns {Promise<string>} */
     const login = async ([user, password]) => {
       const res = await call('POST', '/identity/v3/auth/tokens', {
         headers: { 'content-type': 'application/json' },
@@ -77,7 +88,7 @@ async function soakBench(opts, log = () => {}) {
         }),
       });
       if (res.status !== 201) throw new Error(`login ${user}: HTTP ${res.status}`);
-      return res.headers.get('x-subject-token');
+      return res.headers.get('x-subject-token') ?? '';
     };
 
     // Fixture: a container at bu-keystone with OBJECTS objects, and the home project id.
@@ -86,13 +97,14 @@ async function soakBench(opts, log = () => {}) {
       headers: { 'x-auth-token': first, 'x-subject-token': first },
       dispatcher,
     });
-    const project = (await me.json()).token.project.id;
+    const project = /** @type {any} */ (await me.json()).token.project.id;
     const account = `/object-store/v1/AUTH_${project}`;
     const payload = Buffer.alloc(OBJECT_BYTES, 0x61);
     if ((await call('PUT', `${account}/soak@bu-keystone`, { token: first })).status >= 300)
       throw new Error('cannot create the soak container');
     for (let i = 0; i < OBJECTS; i++) await call('PUT', `${account}/soak/obj-${i}`, { token: first, body: payload });
 
+    /** @type {Array<[string, number, ((t: string, r: number) => Promise<{ status: number }>) | null]>} */
     const OPS = [
       ['list servers', 10, (t) => call('GET', '/compute/v2.1/servers/detail', { token: t })],
       ['list volumes', 10, (t) => call('GET', `/volume/v3/${project}/volumes/detail`, { token: t })],
@@ -113,11 +125,12 @@ async function soakBench(opts, log = () => {}) {
       ['token issue', opts.soakTokenIssue === false ? 0 : 5, null],
     ];
     const totalWeight = OPS.reduce((a, [, w]) => a + w, 0);
-    const pick = (r) => {
+    const pick = (/** @type {number} */ r) => {
       let x = r * totalWeight;
       for (const op of OPS) if ((x -= op[1]) < 0) return op;
       return OPS[0];
     };
+    /** @type {Record<string, { ok: number, errors: Record<string, number>, ms: number[] }>} */
     const stats = Object.fromEntries(OPS.map(([name]) => [name, { ok: 0, errors: {}, ms: [] }]));
 
     const started = Date.now();
@@ -170,7 +183,8 @@ async function soakBench(opts, log = () => {}) {
             else s.ok++;
           }
         } catch (err) {
-          const key = err.cause?.code ?? err.code ?? err.message;
+          const e = /** @type {any} */ (err);
+          const key = e.cause?.code ?? e.code ?? e.message;
           s.errors[key] = (s.errors[key] ?? 0) + 1;
         }
         s.ms.push(performance.now() - t0);

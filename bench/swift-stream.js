@@ -1,5 +1,6 @@
+// @ts-check
 'use strict';
-// Swift streaming (issue 4 bench, DESIGN.md "Objects stream in both directions"): one large object PUT and GET
+// Swift streaming (docs/contract.md "Swift: one account over many clusters": objects stream in both directions): one large object PUT and GET
 // through the proxy and directly against the same real Swift cluster of the lab, throughput of each and their
 // ratio, and the proxy's memory while the bytes pass: the proxy runs as a child process (`node dist/main.js
 // --config <lab config on another port>`) and its /proc/<pid>/status VmRSS is sampled every 50 ms, VmHWM read
@@ -78,6 +79,10 @@ async function sampled(pid, work) {
   }
 }
 
+/**
+ * @param {any} opts
+ * @param {(line: string) => void} [log]
+ */
 async function swiftStreamBench(opts, log = () => {}) {
   const size = parseSize(opts.swiftSize ?? '1g');
   const lab = labInfo();
@@ -111,7 +116,7 @@ async function swiftStreamBench(opts, log = () => {}) {
     // The container exists at the target cluster only, so the proxy routes every object call there.
     const made = await simple('PUT', `${direct.url}/${container}`, directHeaders);
     if (made >= 300) throw new Error(`cannot create ${container} at ${provider}: HTTP ${made}`);
-    const baseline = memoryOf(proxy.pid);
+    const baseline = memoryOf(proxy.pid) ?? { rssMiB: NaN, peakMiB: NaN };
     log(
       `swift: ${(size / MiB).toFixed(0)} MiB at ${provider}; proxy pid ${proxy.pid} RSS ${baseline.rssMiB.toFixed(1)} MiB before`,
     );
@@ -132,6 +137,8 @@ async function swiftStreamBench(opts, log = () => {}) {
       return out;
     };
     // Rounds interleave direct and proxied transfers so drift (other load on the machine) hits both alike.
+    /** @typedef {{ seconds: number, MiBps: number, proxyRssMaxMiB: number, servedBy: unknown }} Round */
+    /** @type {{ directPut: Round[], proxyPut: Round[], directGet: Round[], proxyGet: Round[] }} */
     const rounds = { directPut: [], proxyPut: [], directGet: [], proxyGet: [] };
     for (let i = 0; i < (opts.swiftRepeat ?? 3); i++) {
       rounds.directPut.push(await run('direct PUT', 'PUT', `${direct.url}/${container}/direct`, directHeaders));
@@ -154,7 +161,7 @@ async function swiftStreamBench(opts, log = () => {}) {
       directGet: summary(rounds.directGet),
       proxyGet: summary(rounds.proxyGet),
     };
-    result.proxyPeakMiB = memoryOf(proxy.pid).peakMiB;
+    result.proxyPeakMiB = memoryOf(proxy.pid)?.peakMiB;
     result.putRatio = result.proxyPut.MiBps / result.directPut.MiBps;
     result.getRatio = result.proxyGet.MiBps / result.directGet.MiBps;
     return result;

@@ -33,4 +33,7 @@ fi
 tail -n 5 .lab/up.log
 stamp "lab tests"
 npm run test:lab
+# Swift's own functional suite (test/conformance; deploy/lab/swift.sh creates the suite's users), the CI selection, directly against the lab's home Swift and through the lab proxy; fails when the proxy fails more.
+stamp "Swift functional suite: direct and through the proxy (scripts/swift-conformance.sh ci)"
+bash scripts/swift-conformance.sh ci
 stamp "all tests passed"

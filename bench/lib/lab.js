@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The lab deploy/lab/up.sh started (real Keystones with K2K, real Swift clusters): its info and a proxy config
 // derived from its ocx.yaml on another port.
@@ -11,7 +12,9 @@ function labInfo() {
   try {
     return JSON.parse(readFileSync(path.join(LAB_DIR, 'lab.json'), 'utf8'));
   } catch (err) {
-    throw new Error(`the lab is not running (${LAB_DIR}/lab.json: ${err.message}); start it with deploy/lab/up.sh`);
+    throw new Error(
+      `the lab is not running (${LAB_DIR}/lab.json: ${err instanceof Error ? err.message : err}); start it with deploy/lab/up.sh`,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // nginx (Debian package `nginx`) as the reference reverse proxy: started by the bench on a free port with a
 // generated config, one worker (the proxy under test is one Node process), upstream keep-alive like the proxy's
@@ -48,6 +49,12 @@ ${upstreams
 `;
 }
 
+/**
+ * @param {string} dir
+ * @param {number} port
+ * @param {unknown} routes
+ * @param {{ cpu?: number | string }} [opts]
+ */
 async function startNginx(dir, port, routes, { cpu } = {}) {
   mkdirSync(path.join(dir, 'nginx-tmp'), { recursive: true });
   // Workers run as an unprivileged user: they must reach the temp paths (mkdtemp makes the dir 0700).

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // wrk (Debian package `wrk`) as the load generator: written in C, so on a 2-core machine it takes far less CPU
 // from the process under test than a Node load generator would.
@@ -12,7 +13,10 @@ function toMs(value, unit) {
   throw new Error(`unknown wrk unit ${unit}`);
 }
 
-/** Parses `wrk --latency` output into {rps, p50, p75, p90, p99 (ms), requests, errors}. */
+/**
+ * Parses `wrk --latency` output into {rps, p50, p75, p90, p99 (ms), requests, errors}.
+ * @param {string} text
+ */
 function parseWrk(text) {
   const pct = (p) => {
     const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(text);
@@ -29,6 +33,9 @@ function parseWrk(text) {
 /**
  * One wrk run. `connections` 1 measures latency without queueing; more measures throughput.
  * Returns the parsed numbers plus the raw text.
+ * @param {string} url
+ * @param {{ seconds?: number, connections?: number, threads?: number, headers?: Record<string, string>, cpu?: number | string }} [opts]
+ * @returns {Promise<ReturnType<typeof parseWrk> & { raw: string }>}
  */
 function wrk(url, { seconds = 10, connections = 1, threads = 1, headers = {}, cpu } = {}) {
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency'];

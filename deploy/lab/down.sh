@@ -24,6 +24,8 @@ if pid_alive "$RUN/proxy.pid"; then
 fi
 stop_pid "$RUN/proxy.pid" proxy 10
 
+if [ -x "$LAB_SCRIPTS/lb.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/lb.sh" down || { log "WARNING: lb.sh down failed"; rc=1; }; fi
+
 if [ -x "$LAB_SCRIPTS/horizon.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/horizon.sh" down || { log "WARNING: horizon.sh down failed"; rc=1; }; fi
 
 if [ -x "$LAB_SCRIPTS/swift.sh" ] && [ "${OCX_LAB_NO_SWIFT:-0}" != 1 ]; then
@@ -32,6 +34,7 @@ if [ -x "$LAB_SCRIPTS/swift.sh" ] && [ "${OCX_LAB_NO_SWIFT:-0}" != 1 ]; then
 fi
 
 if [ -x "$LAB_SCRIPTS/openstack.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/openstack.sh" down || { log "WARNING: openstack.sh down failed"; rc=1; }; fi
+if [ -x "$LAB_SCRIPTS/neutron.sh" ]; then OCX_LAB_DIR="$LAB" "$LAB_SCRIPTS/neutron.sh" down || { log "WARNING: neutron.sh down failed"; rc=1; }; fi
 
 # Apache: stop through its own PidFile; the mod_wsgi Keystone daemons exit with it.
 stop_apache

@@ -7,12 +7,16 @@ PACKAGES=(
   keystone apache2 libapache2-mod-wsgi-py3 libapache2-mod-shib shibboleth-sp-utils xmlsec1
   python3-openstackclient python3-swiftclient
   swift swift-proxy swift-account swift-container swift-object memcached python3-keystonemiddleware
+  # Swift's own functional suite against the lab (scripts/swift-conformance.sh, docs/lab-swift.md).
+  python3-swift python3-pytest python3-mock
   sqlite3 openssl curl
   procps
   # Benchmarks (bench/, docs/performance.md): nginx as the reference reverse proxy, wrk as the load generator.
   nginx wrk
-  # Shared state for several proxy instances (issue 7): tests start their own redis-server on a free port.
+  # Shared state for several proxy instances: tests start their own redis-server on a free port.
   redis-server
+  # The scale-out lab (deploy/lab/lb.sh): HAProxy in front of two proxy instances, Redis HA through Sentinel.
+  haproxy redis-sentinel
   # systemd-analyze verifies deploy/systemd/ocx-proxy.service in tests (installed as a package, never booted).
   systemd
 )
@@ -27,6 +31,8 @@ case ",$OCX_LAB_SERVICES," in *,cinder,*) PACKAGES+=(cinder-api cinder-scheduler
 case ",$OCX_LAB_SERVICES," in
   *,nova,*) PACKAGES+=(nova-api nova-conductor nova-scheduler python3-nova placement-api uwsgi-plugin-python3) ;;
 esac
+# Real Neutron for Nova and the proxy's /network (deploy/lab/neutron.sh, docs/networking.md).
+case ",$OCX_LAB_SERVICES," in *,nova,* | *,neutron,*) PACKAGES+=(neutron-server python3-neutron) ;; esac
 # Horizon (deploy/lab/horizon.sh, docs/horizon.md) and the browser its end-to-end test drives.
 case ",$OCX_LAB_SERVICES," in *,horizon,*) PACKAGES+=(openstack-dashboard chromium) ;; esac
 
@@ -99,6 +105,10 @@ nova-api nova/configure_api-endpoint boolean false
 placement-common placement/configure_db boolean false
 placement-common placement/configure_ksat boolean false
 placement-api placement/configure_api-endpoint boolean false
+neutron-common neutron/configure_db boolean false
+neutron-common neutron/configure_rabbit boolean false
+neutron-common neutron/configure_ksat boolean false
+neutron-server neutron/configure_api-endpoint boolean false
 EOF
 
 apt-get update -q

@@ -293,15 +293,18 @@ provision_provider() {
   put_or_patch "/v3/OS-FEDERATION/identity_providers/$IDP_ID" \
     '{"identity_provider":{"remote_ids":["'"$IDP_ENTITY_ID"'"],"enabled":true,"description":"ocx lab home Keystone"}}'
   # Every user asserted by the home IdP becomes an ephemeral (shadow) user in the IdP's domain, member of
-  # federated_users, which has role member on demo and shared.
-  local rules='{"mapping":{"rules":[{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"federated_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"}]}]}}'
+  # federated_users, which has role member on demo and shared. The users of Swift's functional suite
+  # (swiftusertestN, test/conformance) go to swift_test_users instead, which alone has a role on the suite's
+  # projects (deploy/lab/swift.sh): no other user sees those projects at bu-keystone.
+  ensure_group swift_test_users >/dev/null
+  local rules='{"mapping":{"rules":[{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"federated_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","not_any_of":["^swiftusertest[0-9]+$"],"regex":true}]},{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"swift_test_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","any_one_of":["^swiftusertest[0-9]+$"],"regex":true}]}]}}'
   put_or_patch /v3/OS-FEDERATION/mappings/k2k-mapping "$rules"
   put_or_patch "/v3/OS-FEDERATION/identity_providers/$IDP_ID/protocols/saml2" '{"protocol":{"mapping_id":"k2k-mapping"}}'
 }
 
 provision() {
   local marker="$LAB/.provisioned" want
-  want="v1 $(stat -c %i "$LAB/home/keystone.db") $(stat -c %i "$LAB/$SP_ID/keystone.db")"
+  want="v2 $(stat -c %i "$LAB/home/keystone.db") $(stat -c %i "$LAB/$SP_ID/keystone.db")"
   if [ "$(cat "$marker" 2>/dev/null)" = "$want" ]; then
     return 0
   fi

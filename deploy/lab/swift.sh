@@ -61,6 +61,7 @@ use() { C_WANT=$1; load; }
 all_names() { local r; for r in "${CLUSTERS[@]}"; do set -- $r; printf '%s ' "$1"; done; }
 
 pidfile() { echo "$RUN_DIR/swift-$1-$2.pid"; }
+flush_base() { echo "$RUN_DIR/swift-$C_NAME-updater"; } # the updater loop's flush files (lab_swift.py updater)
 logfile() { echo "$LOG_DIR/swift-$1-$2.log"; }
 
 # command line of service $1 in the current cluster (one word per line)
@@ -72,7 +73,7 @@ svc_cmd() {
       printf '%s\n' /usr/bin/memcached -l 127.0.0.1 -p "$C_MC" -U 0 -m 64 -c 1024 -t 1 "${u[@]}" ;;
     account | container | object | proxy)
       printf '%s\n' "/usr/bin/swift-$1-server" "$C_CONF/$1-server.conf" -v ;;
-    updater) printf '%s\n' "$PY" "$HELPER" updater "$C_CONF" "$UPDATER_INTERVAL" ;;
+    updater) printf '%s\n' "$PY" "$HELPER" updater "$C_CONF" "$UPDATER_INTERVAL" "$(flush_base)" ;;
   esac
 }
 # substring of /proc/PID/cmdline (NULs as spaces) that identifies service $1 of the current cluster
@@ -330,7 +331,7 @@ log_name = $C_NAME-proxy
 log_level = INFO
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats container_sync bulk tempurl ratelimit $auth_filters copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats container_sync bulk tempurl formpost ratelimit $auth_filters copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -368,6 +369,9 @@ use = egg:swift#bulk
 
 [filter:tempurl]
 use = egg:swift#tempurl
+
+[filter:formpost]
+use = egg:swift#formpost
 
 [filter:ratelimit]
 use = egg:swift#ratelimit
@@ -512,7 +516,25 @@ cmd_up() {
     esac
   done
   ((${#failed[@]} == 0)) || die "Swift runs, but Keystone registration failed for: ${failed[*]}"
+  conformance_users
   log "up in $((SECONDS - t0))s"
+}
+
+# The users and projects Swift's functional suite logs in with (scripts/swift-conformance.sh): created at the home
+# Keystone and, same-named with role member for federated_users, at bu-keystone, by the suite's own
+# ks_test_objects.py (get-or-create, changes nothing else), from test/conformance (or OCX_CONFORMANCE_DIR).
+conformance_users() {
+  local dir=${OCX_CONFORMANCE_DIR:-$HERE/../../test/conformance} admin
+  [[ -n $dir ]] || { log "OCX_CONFORMANCE_DIR not set: Swift conformance users not created"; return 0; }
+  [[ -f $dir/ks_test_objects.py ]] || { log "no $dir/ks_test_objects.py: Swift conformance users not created"; return 0; }
+  [[ ${OCX_SWIFT_SKIP_KEYSTONE:-0} == 1 ]] && return 0
+  admin=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["home"]["admin_password"])' "$LAB_DIR/lab.json")
+  "$PY" "$dir/ks_test_objects.py" idp http://127.0.0.1:5001/v3 "$admin" >/dev/null ||
+    die "creating the Swift conformance users at the home Keystone failed"
+  admin=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["providers"]["bu-keystone"]["admin_password"])' "$LAB_DIR/lab.json")
+  "$PY" "$dir/ks_test_objects.py" sp http://127.0.0.1:5002/v3 "$admin" swift_test_users >/dev/null ||
+    die "creating the Swift conformance projects at bu-keystone failed"
+  log "Swift conformance users and projects present (home, bu-keystone)"
 }
 
 cmd_down() {
@@ -549,20 +571,43 @@ cmd_status() {
   ((all_ok)) || return 3
 }
 
-# Account HEAD/GET counts lag until the container-updater runs; this runs the updaters once, now.
+# Account HEAD/GET counts lag until the container-updater runs; this has each cluster's updater loop sweep now
+# (lab_swift.py updater: a token in FLUSH_BASE.want, echoed in FLUSH_BASE.done when a sweep that began after it
+# ends) and waits for all of them. A loop started by an older swift.sh has no .ready file: then the updaters run
+# once here instead.
 cmd_flush() {
-  local name pids=() rc=0 p
+  local name pids=() rc=0 p base token pending=() deadline
+  token="$$-$(date +%s%N)"
   for name in "${SELECTED[@]}"; do
     use "$name"
     svc_pid proxy >/dev/null || die "$name is not running"
+    base=$(flush_base)
+    p=$(svc_pid updater) || die "$name: the updater loop is not running"
+    if [[ -s $base.ready && $(<"$base.ready") == "$p" ]]; then
+      printf '%s\n' "$token" >"$base.want.$$" && mv -f "$base.want.$$" "$base.want"
+      pending+=("$name")
+      continue
+    fi
     (
       env -u PYTHONPATH -u PYTHONHOME /usr/bin/swift-object-updater "$C_CONF/object-server.conf" once >/dev/null 2>&1 9>&-
       env -u PYTHONPATH -u PYTHONHOME /usr/bin/swift-container-updater "$C_CONF/container-server.conf" once >/dev/null 2>&1 9>&-
-    ) &
+    ) 9>&- &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
   ((rc == 0)) || die "an updater failed"
+  deadline=$(($(date +%s) + ${OCX_SWIFT_FLUSH_WAIT:-60}))
+  for name in "${pending[@]}"; do
+    use "$name"
+    base=$(flush_base)
+    until [[ -s $base.done && $(<"$base.done") == "$token" ]]; do
+      if (($(date +%s) >= deadline)); then
+        show_log "$name" updater
+        die "$name: the updater loop did not finish a sweep within ${OCX_SWIFT_FLUSH_WAIT:-60} s"
+      fi
+      sleep 0.1
+    done
+  done
   log "flushed container/object updates (${SELECTED[*]})"
 }
 

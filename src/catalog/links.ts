@@ -1,6 +1,6 @@
 /**
  * Rewriting provider URLs to proxy URLs inside JSON documents (version documents, links, next hrefs), so no
- * provider URL leaks to a client (DESIGN.md). Pure: returns a new value.
+ * provider URL leaks to a client (docs/contract.md). Pure: returns a new value.
  */
 export interface UrlMapping {
   /** Provider base URL, without trailing slash, e.g. http://10.0.0.5:5000 */

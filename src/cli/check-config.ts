@@ -88,9 +88,11 @@ async function reachability(config: Config, timeoutMs: number): Promise<Check[]>
     const redis =
       state.backend === 'redis'
         ? [
-            pingRedis(state.redisUrl, timeoutMs).then((result): Check => ({
+            pingRedis(state.redisUrl, timeoutMs, state.sentinel).then((result): Check => ({
               what: 'shared state',
-              target: redactUrl(state.redisUrl),
+              target: state.sentinel
+                ? `sentinel ${state.sentinel.name} at ${state.sentinel.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`
+                : redactUrl(state.redisUrl),
               result,
             })),
           ]

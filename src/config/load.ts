@@ -10,9 +10,9 @@ import {
   type RawConfig,
   type SecretRef,
 } from './schema';
-import type { Config, ProviderConfig, SharedStateConfig } from './types';
+import type { Config, OperatorCredentials, ProviderConfig, SharedStateConfig } from './types';
 
-/** Thrown for any invalid configuration; `message` names the file and the key (STYLE.md habit 10). */
+/** Thrown for any invalid configuration; `message` names the file and the key. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
@@ -97,6 +97,55 @@ function toSharedState(s: ParsedConfig['state'], secrets: SecretResolver): Share
       Buffer.from(secrets.resolve(s.encryption_key, 'state.encryption_key', encryptionKeyProblem), 'base64url'),
     ),
     commandTimeoutMs: s.command_timeout,
+    ...(s.sentinel && {
+      sentinel: {
+        name: s.sentinel.name,
+        nodes: s.sentinel.nodes.map((n) => {
+          const at = n.lastIndexOf(':');
+          return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
+        }),
+        ...(s.sentinel.password !== undefined && {
+          password: secrets.resolve(s.sentinel.password, 'state.sentinel.password'),
+        }),
+      },
+    }),
+  };
+}
+
+function toNetworkSegments(s: ParsedConfig['network']['segments'], secrets: SecretResolver): Config['networkSegments'] {
+  if (!s) return undefined;
+  const range = (s.vlan ?? s.vxlan) as { min: number; max: number };
+  const operators = Object.fromEntries(
+    Object.entries(s.operators).map(([name, o]): [string, OperatorCredentials] => {
+      const key = `network.segments.operators.${name}`;
+      if ('application_credential_id' in o) {
+        return [
+          name,
+          {
+            kind: 'application_credential',
+            id: o.application_credential_id,
+            secret: secrets.resolve(o.application_credential_secret, `${key}.application_credential_secret`),
+          },
+        ];
+      }
+      return [
+        name,
+        {
+          kind: 'password',
+          username: o.username,
+          password: secrets.resolve(o.password, `${key}.password`),
+          project: o.project,
+          userDomain: o.user_domain,
+          projectDomain: o.project_domain,
+        },
+      ];
+    }),
+  );
+  return {
+    networkType: s.vlan ? 'vlan' : 'vxlan',
+    physicalNetwork: s.physical_network,
+    range: { min: range.min, max: range.max },
+    operators,
   };
 }
 
@@ -136,6 +185,19 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
     endpoints: p.endpoints,
     projectMap: p.project_map,
     providerTokenCallbacks: p.provider_token_callbacks,
+    offer: p.offer && {
+      displayName: p.offer.display_name,
+      description: p.offer.description,
+      url: p.offer.url,
+      currency: p.offer.currency,
+      prices: {
+        volumeGibMonth: p.offer.prices.volume_gib_month,
+        objectGibMonth: p.offer.prices.object_gib_month,
+        imageGibMonth: p.offer.prices.image_gib_month,
+        flavorHour: p.offer.prices.flavor_hour,
+      },
+      sla: p.offer.sla,
+    },
     objectStore: p.object_store && {
       auth: 'tempauth',
       authUrl: p.object_store.auth_url,
@@ -174,6 +236,8 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
       locationMax: c.cache.location_max,
       locationTtlMs: c.cache.location_ttl,
       providerTokenCheckTtlMs: c.cache.provider_token_check_ttl,
+      providerChoiceTtlMs: c.cache.provider_choice_ttl,
+      warmAtLogin: c.cache.warm_at_login,
     },
     timeouts: { connectMs: c.timeouts.connect, responseMs: c.timeouts.response, requestMs: c.timeouts.request },
     limits: { jsonBodyBytes: c.limits.json_body },
@@ -185,6 +249,17 @@ function toConfig(c: ParsedConfig, sourceFile: string, baseDir: string, secrets:
     },
     trustProxy: c.trust_proxy,
     state: toSharedState(c.state, secrets),
+    versions: { refreshMs: c.versions.refresh, roots: c.versions.roots },
+    networkSegments: toNetworkSegments(c.network.segments, secrets),
+    cursors: c.state.cursor_keys && {
+      keys: c.state.cursor_keys.map((k, i) => ({
+        id: k.id,
+        key: new Uint8Array(
+          Buffer.from(secrets.resolve(k.key, `state.cursor_keys.${i}.key`, encryptionKeyProblem), 'base64url'),
+        ),
+      })),
+      maxAgeMs: c.state.cursor_max_age,
+    },
   };
 }
 

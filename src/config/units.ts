@@ -1,4 +1,4 @@
-/** Human intervals and sizes in config ("30s", "5m", "1mb"), as operators write them (STYLE.md habit 8). */
+/** Human intervals and sizes in config ("30s", "5m", "1mb"), as operators write them. */
 const INTERVAL = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
 const INTERVAL_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,5 +1,6 @@
-// Nova v2.1 wire shapes (compute api-ref: "API versions", "Servers", "Flavors", "Limits"), microversion 2.1
-// bodies (flavor as {id, links}, no embedded flavor details).
+// Nova v2.1 wire shapes (compute api-ref: "API versions", "Servers", "Flavors", "Limits"). Server bodies follow
+// the request's microversion (compute-microversion.ts) for the fields a non-admin caller sees; the rest are 2.1.
+import type { ComputeVersion } from './compute-microversion';
 import { isoSeconds } from './sim-http';
 
 export const NOVA_MAX_VERSION = '2.93'; // Zed
@@ -19,6 +20,8 @@ export interface ServerRec {
   volumes: ServerVolume[];
   /** Set when the server went to ERROR (Nova's instance fault). */
   fault?: { code: number; message: string; created: number };
+  /** Booted with `"networks": "none"`: no ports, so Nova shows no security groups. */
+  noNetworks?: boolean;
 }
 
 export interface ServerVolume {
@@ -99,7 +102,7 @@ export function briefServer(root: string, s: ServerRec): Record<string, unknown>
   return { id: s.id, links: links(root, 'servers', s.id), name: s.name };
 }
 
-export function detailServer(root: string, s: ServerRec): Record<string, unknown> {
+export function detailServer(root: string, s: ServerRec, version: ComputeVersion = [2, 1]): Record<string, unknown> {
   const active = s.status === 'ACTIVE';
   const [vmState, taskState] = VM_STATES[s.status] ?? [s.status.toLowerCase(), null];
   const fault = s.fault ? { fault: { ...s.fault, created: isoSeconds(s.fault.created) } } : {};
@@ -112,7 +115,7 @@ export function detailServer(root: string, s: ServerRec): Record<string, unknown
     metadata: s.metadata,
     hostId: active ? 'c9e5a6b4b8e3a7e2f0b1d2c3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9' : '',
     image: s.imageId ? { id: s.imageId, links: [{ rel: 'bookmark', href: `${root}/images/${s.imageId}` }] } : '',
-    flavor: { id: s.flavorId, links: [{ rel: 'bookmark', href: `${root}/flavors/${s.flavorId}` }] },
+    flavor: serverFlavor(root, s.flavorId, version),
     created: isoSeconds(s.createdAt),
     updated: isoSeconds(s.updatedAt),
     addresses: {},
@@ -126,13 +129,36 @@ export function detailServer(root: string, s: ServerRec): Record<string, unknown
     key_name: null,
     'OS-SRV-USG:launched_at': active ? isoSeconds(s.createdAt).replace('Z', '.000000') : null,
     'OS-SRV-USG:terminated_at': null,
-    security_groups: [{ name: 'default' }],
+    ...(s.noNetworks ? {} : { security_groups: [{ name: 'default' }] }),
     'OS-EXT-STS:task_state': taskState,
     'OS-EXT-STS:vm_state': vmState,
     'OS-EXT-STS:power_state': active ? 1 : 0,
     'os-extended-volumes:volumes_attached': s.volumes.map((v) => ({ id: v.id })),
     ...fault,
+    ...versionedFields(version),
   };
+}
+
+/** Server fields microversions added (nova/api/openstack/compute/views/servers.py), for a non-admin caller. */
+function versionedFields(v: ComputeVersion): Record<string, unknown> {
+  const minor = v[1] as number;
+  const out: Record<string, unknown> = {};
+  if (minor >= 9) out['locked'] = false;
+  if (minor >= 19) out['description'] = null;
+  if (minor >= 26) out['tags'] = [];
+  if (minor >= 63) out['trusted_image_certificates'] = null;
+  if (minor >= 71) out['server_groups'] = [];
+  if (minor >= 73) out['locked_reason'] = null;
+  return out;
+}
+
+/** 2.47 embeds the flavor the server was built with instead of linking to it. */
+function serverFlavor(root: string, flavorId: string, v: ComputeVersion): Record<string, unknown> {
+  const f = FLAVORS.find((x) => x.id === flavorId);
+  if ((v[1] as number) < 47 || !f) {
+    return { id: flavorId, links: [{ rel: 'bookmark', href: `${root}/flavors/${flavorId}` }] };
+  }
+  return { vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: 0, swap: 0, original_name: f.name, extra_specs: {} };
 }
 
 export function renderFlavor(root: string, f: Flavor, detail: boolean): Record<string, unknown> {
@@ -151,7 +177,8 @@ export function renderFlavor(root: string, f: Flavor, detail: boolean): Record<s
   };
 }
 
-export function renderLimits(servers: ServerRec[]): Record<string, unknown> {
+/** `quota` (os-quota-sets names) sets the totals a test wants; Nova's defaults otherwise. */
+export function renderLimits(servers: ServerRec[], quota: Record<string, number> = {}): Record<string, unknown> {
   const flavors = servers.map((s) => FLAVORS.find((f) => f.id === s.flavorId));
   const sum = (pick: (f: Flavor) => number): number => flavors.reduce((n, f) => n + (f ? pick(f) : 0), 0);
   return {
@@ -167,10 +194,10 @@ export function renderLimits(servers: ServerRec[]): Record<string, unknown> {
         maxSecurityGroupRules: 20,
         maxServerGroups: 10,
         maxServerGroupMembers: 10,
-        maxTotalCores: 20,
+        maxTotalCores: quota['cores'] ?? 20,
         maxTotalFloatingIps: 10,
-        maxTotalInstances: 10,
-        maxTotalRAMSize: 51200,
+        maxTotalInstances: quota['instances'] ?? 10,
+        maxTotalRAMSize: quota['ram'] ?? 51200,
         totalCoresUsed: sum((f) => f.vcpus),
         totalRAMUsed: sum((f) => f.ram),
         totalInstancesUsed: servers.length,

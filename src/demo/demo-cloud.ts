@@ -1,6 +1,7 @@
 // The bundled demo cloud: one in-process HTTP server per provider on 127.0.0.1:0, each hosting its simulated
 // Keystone, Nova, Cinder, Glance and Swift under devstack paths. `npm start` without a config runs the proxy in
 // front of it; the integration tests use it as their fixture. The first provider is home (the K2K IdP).
+import { demoOffer } from './demo-offers';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { keystoneOptions, seedIdentity } from './demo-identity';
@@ -10,9 +11,11 @@ import type { ServiceEndpoints } from './compute-remote-services';
 import { FakeCompute } from './fake-compute';
 import { FakeImage } from './fake-image';
 import { FakeKeystone } from './fake-keystone';
+import { FakeNetwork } from './fake-network';
 import { FakeObjectStore } from './fake-object-store';
 import { FakeVolume } from './fake-volume';
 import { SimServer } from './sim-server';
+import type { TokenRecord } from './keystone-store';
 
 export interface DemoCloudOptions {
   /** Provider names; the first is home. Default `['home', 'bu-keystone']`. */
@@ -41,6 +44,7 @@ export interface DemoProvider {
   volume: FakeVolume;
   image: FakeImage;
   objectStore: FakeObjectStore;
+  network: FakeNetwork;
 }
 
 /** Plain object in the YAML shape of docs/configuration.md. */
@@ -51,7 +55,13 @@ export interface DemoConfig {
   catalog: { template: string; region: string };
   providers: Record<
     string,
-    { keystone_url: string; sp_id?: string; priority: number; provider_token_callbacks: boolean }
+    {
+      keystone_url: string;
+      sp_id?: string;
+      priority: number;
+      provider_token_callbacks: boolean;
+      offer?: Record<string, unknown>;
+    }
   >;
 }
 
@@ -82,7 +92,12 @@ function createServices(base: string, keystone: FakeKeystone): Services {
     },
   });
   const objectStore = new FakeObjectStore({ baseUrl: `${base}/object-store`, auth });
-  return { keystone, compute, volume, image, objectStore };
+  const network = new FakeNetwork({
+    baseUrl: `${base}/network`,
+    auth,
+    isAdmin: (token) => keystone.store.isAdmin(token as TokenRecord),
+  });
+  return { keystone, compute, volume, image, objectStore, network };
 }
 
 function mountProvider(server: SimServer, s: Services): void {
@@ -91,6 +106,7 @@ function mountProvider(server: SimServer, s: Services): void {
   server.app.use('/volume', s.volume.router);
   server.app.use('/image', s.image.router);
   server.app.use('/object-store', s.objectStore.router);
+  server.app.use('/network', s.network.router);
   // Swift clients derive /info from the storage URL's host alone.
   server.app.get('/info', s.objectStore.infoHandler);
   // Shibboleth's handler sits at the server root (Apache maps /Shibboleth.sso before any WSGI app).
@@ -132,8 +148,19 @@ export async function startDemoCloud(opts: DemoCloudOptions = {}): Promise<DemoC
       addresses.map((a, i) => [
         a.name,
         i === 0
-          ? { keystone_url: `${a.base}/identity`, priority: 1, provider_token_callbacks: true }
-          : { keystone_url: `${a.base}/identity`, sp_id: a.name, priority: i + 1, provider_token_callbacks: true },
+          ? {
+              keystone_url: `${a.base}/identity`,
+              priority: 1,
+              provider_token_callbacks: true,
+              offer: demoOffer(a.name, i),
+            }
+          : {
+              keystone_url: `${a.base}/identity`,
+              sp_id: a.name,
+              priority: i + 1,
+              provider_token_callbacks: true,
+              offer: demoOffer(a.name, i),
+            },
       ]),
     ),
   };

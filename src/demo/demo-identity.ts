@@ -9,6 +9,8 @@ export const HOME_USERS: Record<string, [string, string]> = {
   demo2: ['demo2-secret', 'demo'],
   other: ['other-secret', 'other'],
   admin: ['admin-secret', 'admin'],
+  // The demo project's admin (role admin on demo): may change the project's provider choice (docs/exchange.md).
+  'demo-admin': ['demo-admin-secret', 'demo'],
 };
 
 /** Projects at every service provider; federated users are mapped onto the same-named project plus `shared`. */
@@ -22,6 +24,7 @@ export function providerCatalog(base: string): CatalogService[] {
     { type: 'volumev3', name: 'cinderv3', url: `${base}/volume/v3/$(project_id)s` },
     { type: 'block-storage', name: 'cinder', url: `${base}/volume/v3/$(project_id)s` },
     { type: 'image', name: 'glance', url: `${base}/image` },
+    { type: 'network', name: 'neutron', url: `${base}/network` },
     { type: 'object-store', name: 'swift', url: `${base}/object-store/v1/AUTH_$(project_id)s` },
   ];
 }
@@ -77,7 +80,7 @@ export function seedIdentity(store: KeystoneStore, isHome: boolean): Record<stri
   if (isHome) {
     for (const [user, [password, project]] of Object.entries(HOME_USERS)) {
       const u = store.addUser(user, password);
-      const roles = user === 'admin' ? ['admin', 'member', 'reader'] : ['member', 'reader'];
+      const roles = user === 'admin' || user === 'demo-admin' ? ['admin', 'member', 'reader'] : ['member', 'reader'];
       store.grant(u.id, projects[project] as string, roles);
     }
   } else {

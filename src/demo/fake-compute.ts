@@ -15,9 +15,11 @@ import {
   versionDocument,
   versionsDocument,
 } from './compute-render';
+import { requestedVersion, versionString } from './compute-microversion';
 import type { ServerRec, ServerVolume } from './compute-render';
 import type { NovaContext, ServiceEndpoints } from './compute-remote-services';
 import { ComputeWorker } from './compute-worker';
+import { NOVA_QUOTA_DEFAULTS, renderQuotaSet, type QuotaLimits } from './fake-quotas';
 import { CLIENT_SORT_KEYS, SORT_FIELDS, checkAttach, checkServerCreate, nameFilter } from './compute-requests';
 import {
   allQuery,
@@ -65,6 +67,8 @@ export class FakeCompute {
   readonly requests = new RequestLog();
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, attached: 0 };
   readonly servers = new Map<string, ServerRec>();
+  /** This Nova's quota for every project (os-quota-sets names); tests may change it. */
+  readonly quota: QuotaLimits = { ...NOVA_QUOTA_DEFAULTS };
   readonly router: Router = express.Router();
   /** The HTTP mode's Cinder/Glance calls and background work (events: what finished, in order). */
   readonly worker: ComputeWorker;
@@ -76,9 +80,10 @@ export class FakeCompute {
     this.worker.setEndpoints(options.services);
     const r = this.router;
     const root = options.baseUrl;
-    r.use(requestIdHeader(), ...parseBodies(), recordRequests(this.requests), (_req, res, next) => {
-      res.setHeader('OpenStack-API-Version', 'compute 2.1');
-      res.setHeader('X-OpenStack-Nova-API-Version', '2.1');
+    r.use(requestIdHeader(), ...parseBodies(), recordRequests(this.requests), (req, res, next) => {
+      const version = versionString(requestedVersion(req));
+      res.setHeader('OpenStack-API-Version', `compute ${version}`);
+      res.setHeader('X-OpenStack-Nova-API-Version', version);
       res.setHeader('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
       next();
     });
@@ -90,7 +95,7 @@ export class FakeCompute {
     r.post('/v2.1/servers', (req, res) => this.create(req, res));
     r.get('/v2.1/servers/:id', (req, res) => {
       const s = this.find(req, res);
-      if (s) res.json({ server: detailServer(root, s) });
+      if (s) res.json({ server: detailServer(root, s, requestedVersion(req)) });
     });
     r.delete('/v2.1/servers/:id', (req, res) => {
       const s = this.find(req, res);
@@ -118,7 +123,26 @@ export class FakeCompute {
       res.json({ availabilityZoneInfo: [{ zoneName: this.zone, zoneState: { available: true }, hosts: null }] });
     });
     r.get('/v2.1/limits', (_req, res) => {
-      res.json(renderLimits([...this.servers.values()].filter((s) => s.projectId === projectOf(res))));
+      res.json(
+        renderLimits(
+          [...this.servers.values()].filter((s) => s.projectId === projectOf(res)),
+          this.quota,
+        ),
+      );
+    });
+    r.get(['/v2.1/os-quota-sets/:project', '/v2.1/os-quota-sets/:project/detail'], (req, res) => {
+      // A project reader sees its own project's quota only (Nova's os_compute_api:os-quota-sets:show).
+      if (req.params.project !== projectOf(res)) {
+        return sendFault(res, 403, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
+      }
+      const mine = [...this.servers.values()].filter((s) => s.projectId === projectOf(res));
+      const flavors = mine.map((s) => FLAVORS.find((f) => f.id === s.flavorId));
+      const inUse = {
+        instances: mine.length,
+        cores: flavors.reduce((n, f) => n + (f?.vcpus ?? 0), 0),
+        ram: flavors.reduce((n, f) => n + (f?.ram ?? 0), 0),
+      };
+      res.json(renderQuotaSet(req.params.project, this.quota, req.path.endsWith('/detail') ? inUse : undefined));
     });
     r.use((_req: Request, res: Response) => sendFault(res, 404, 'The resource could not be found.'));
     r.use(bodyErrors(sendFault));
@@ -205,7 +229,7 @@ export class FakeCompute {
     if (!page.ok) return sendFault(res, 400, `marker [${marker}] not found`);
     const root = this.options.baseUrl;
     const body: Record<string, unknown> = {
-      servers: page.items.map((s) => (detail ? detailServer(root, s) : briefServer(root, s))),
+      servers: page.items.map((s) => (detail ? detailServer(root, s, requestedVersion(req)) : briefServer(root, s))),
     };
     const last = page.items.at(-1);
     if (page.full && last) {
@@ -222,6 +246,7 @@ export class FakeCompute {
     const c = checked.value;
     const rec = this.add(projectOf(res), userOf(res), c.name, c.imageId, c.flavorId, c.zone, this.now());
     rec.metadata = c.metadata;
+    if ((req.body as { server?: { networks?: unknown } }).server?.networks === 'none') rec.noNetworks = true;
     const fault = remote ? await this.worker.create(novaContext(req, res), rec, c) : undefined;
     if (fault) {
       this.servers.delete(rec.id);

@@ -161,7 +161,7 @@ export class FakeKeystone {
           'A project-scoped token is required to produce a service catalog.',
         );
       }
-      const links = { self: `${base}/v3/auth/catalog`, previous: null, next: null };
+      const links = { self: `${base}/v3/auth/catalog` };
       res.json({ catalog: renderCatalog(this.renderOptions, rec.projectId), links });
     });
     const ownProjects = (req: Request, res: Response): void => {
@@ -187,6 +187,31 @@ export class FakeKeystone {
       const visible = project && (this.store.isAdmin(rec) || rec.projectId === project.id);
       if (!visible) return this.forbidden(res, 'identity:get_project');
       res.json({ project: renderProject(project, base) });
+    });
+    // Project tags: Keystone's identity:update_project_tags is admin_required; the schema refuses "," and "/".
+    r.get('/v3/projects/:id/tags', (req, res) => {
+      const rec = this.caller(req, res);
+      if (!rec) return;
+      const project = this.store.projects.get(req.params.id);
+      if (!project || !(this.store.isAdmin(rec) || rec.projectId === project.id)) {
+        return this.forbidden(res, 'identity:get_project_tags');
+      }
+      res.json({ tags: project.tags ?? [], links: { self: `${base}/v3/projects/${project.id}/tags` } });
+    });
+    r.put('/v3/projects/:id/tags', (req, res) => {
+      const rec = this.caller(req, res);
+      if (!rec) return;
+      const project = this.store.projects.get(req.params.id);
+      if (!this.store.isAdmin(rec)) return this.forbidden(res, 'identity:update_project_tags');
+      if (!project) return sendKeystoneError(res, 404, 'Not Found', `Could not find project: ${req.params.id}.`);
+      const tags = (req.body as { tags?: unknown } | undefined)?.tags;
+      const valid =
+        Array.isArray(tags) &&
+        tags.length <= 80 &&
+        tags.every((t) => typeof t === 'string' && t.length >= 1 && t.length <= 255 && !/[,/]/.test(t));
+      if (!valid) return sendKeystoneError(res, 400, 'Bad Request', 'Invalid input for field "tags".');
+      project.tags = [...new Set(tags as string[])];
+      res.json({ tags: project.tags });
     });
     r.get('/v3/users/:id/projects', (req, res) => {
       const rec = this.caller(req, res);

@@ -19,6 +19,9 @@ import {
   xTimestamp,
 } from './swift-store';
 import type { SwiftAccount, SwiftContainer } from './swift-store';
+import { TEMPURL_INFO, tempUrlAccess } from './swift-tempurl';
+import { extractArchive } from './swift-bulk';
+import { FORMPOST_INFO, formBoundaryOf, formPost } from './swift-formpost';
 import { bump, headerValue, rawBodies, recordRequests, RequestLog } from './sim-http';
 import type { Stats, TokenLookup } from './sim-http';
 
@@ -61,19 +64,26 @@ export const SWIFT_INFO = {
   slo: { max_manifest_segments: 1000, max_manifest_size: 8388608, min_segment_size: 1, yield_frequency: 10 },
   dlo: { max_segments: 10000 },
   tempauth: { account_acls: true },
+  tempurl: TEMPURL_INFO,
+  formpost: FORMPOST_INFO,
+  bulk_upload: { max_containers_per_extraction: 10000, max_failed_extractions: 1000 },
 };
 
-/** Splits `/AUTH_x/cont/obj/with/slashes` (still URL-encoded) into its parts; object names keep every slash. */
+/**
+ * Splits `/AUTH_x/cont/obj/with/slashes` into its parts like Swift: the whole path percent-decoded first (so `%2F`
+ * is a "/", as swift/proxy/server.py get_controller reads it), then split; object names keep every slash.
+ */
 export function parseSwiftPath(rawPath: string): SwiftPath | undefined {
-  const m = /^\/([^/]+)(?:\/([^/]+)(?:\/(.*))?)?\/?$/s.exec(rawPath);
-  if (!m?.[1]) return undefined;
+  let path: string;
   try {
-    const dec = (s: string | undefined): string | undefined =>
-      s === undefined || s === '' ? undefined : decodeURIComponent(s);
-    return { account: dec(m[1]) as string, container: dec(m[2]), object: dec(m[3]) };
+    path = decodeURIComponent(rawPath);
   } catch {
     return undefined;
   }
+  const m = /^\/([^/]+)(?:\/([^/]+)(?:\/(.*))?)?\/?$/s.exec(path);
+  if (!m?.[1]) return undefined;
+  const part = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
+  return { account: m[1], container: part(m[2]), object: part(m[3]) };
 }
 
 export class FakeObjectStore {
@@ -152,14 +162,44 @@ export class FakeObjectStore {
     return undefined;
   }
 
+  /**
+   * keystoneauth with `reseller_prefix = AUTH_, SERVICE_`: the project's `SERVICE_` account takes the user's
+   * token plus a valid X-Service-Token (the `service` role it would also need is not modelled here).
+   */
+  private serviceAccess(req: Request, allowed: string, account: string): boolean {
+    if (!allowed.startsWith('AUTH_') || account !== `SERVICE_${allowed.slice(5)}`) return false;
+    return this.options.auth.lookup(headerValue(req, 'x-service-token'))?.projectId !== undefined;
+  }
+
   private dispatch(req: Request, res: Response): void {
     const path = parseSwiftPath(req.path);
     if (!path) return sendSwiftError(res, 412, 'Invalid path');
-    const allowed = this.allowedAccount(req, res);
+    const boundary = formBoundaryOf(req);
+    if (boundary !== undefined) {
+      const full = decodeURIComponent(req.baseUrl + req.path);
+      const prefix = path.object ?? '';
+      return formPost(req, res, boundary, full, this.accounts.get(path.account), path.container, prefix, this.now());
+    }
+    const signed = tempUrlAccess(
+      req,
+      decodeURIComponent(req.baseUrl + req.path),
+      this.accounts.get(path.account),
+      path.container,
+      path.object,
+      this.now(),
+    );
+    if (signed === 'invalid') {
+      res.setHeader('Www-Authenticate', 'Swift realm="unknown"');
+      return void res.status(401).type('text/html; charset=UTF-8').send('401 Unauthorized: Temp URL invalid\n');
+    }
+    const allowed = signed === 'ok' ? path.account : this.allowedAccount(req, res);
     if (!allowed) return;
-    if (path.account !== allowed) return sendSwiftError(res, 403);
+    if (path.account !== allowed && !this.serviceAccess(req, allowed, path.account)) return sendSwiftError(res, 403);
     res.setHeader('X-Timestamp', xTimestamp(this.now()));
     const acct = this.account(path.account);
+    if (req.method === 'PUT' && req.query['extract-archive'] !== undefined) {
+      return extractArchive(req, res, acct, path.container, path.object, this.now());
+    }
     if (path.object !== undefined && path.container !== undefined)
       return objectRoute(this, req, res, acct, path.container, path.object);
     if (path.container !== undefined) return containerRoute(this, req, res, acct, path.container);

@@ -2,12 +2,13 @@
 // Checked against the block-storage api-ref (versions, volumes, volume actions, snapshots, types,
 // availability zones, attachments) and cinder/api/openstack/wsgi.py (a project id in the URL that is not the
 // token's project is a 400 "Malformed request url"; microversions via `OpenStack-API-Version: volume 3.x`).
+import { CINDER_QUOTA_DEFAULTS, renderCinderLimits, renderQuotaSet, type QuotaLimits } from './fake-quotas';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { installAttachments } from './volume-attachments';
 import { negotiateMicroversion, volumeAction } from './volume-actions';
 import { installSnapshots } from './volume-snapshots';
-import { detailVolume, briefVolume, VOLUME_TYPES, versionsDocument } from './volume-render';
+import { detailVolume, briefVolume, VOLUME_TYPES, versionsDocument, writtenVolume } from './volume-render';
 import type { SnapshotRec, VolumeRec } from './volume-render';
 import {
   bodyErrors,
@@ -57,6 +58,8 @@ export class FakeVolume {
   readonly stats: Stats = { list: 0, created: 0, deleted: 0, actions: 0, attachments: 0 };
   readonly volumes = new Map<string, VolumeRec>();
   readonly snapshots = new Map<string, SnapshotRec>();
+  /** This Cinder's quota for every project (os-quota-sets names); tests may change it. */
+  readonly quota: QuotaLimits = { ...CINDER_QUOTA_DEFAULTS };
   readonly router: Router = express.Router();
   readonly now: () => number;
 
@@ -108,7 +111,7 @@ export class FakeVolume {
       if (upd.metadata && typeof upd.metadata === 'object')
         v.metadata = { ...(upd.metadata as Record<string, string>) };
       v.updatedAt = this.now();
-      res.json({ volume: detailVolume(root, v) });
+      res.json({ volume: writtenVolume(root, v) });
     });
     p.delete('/volumes/:id', (req, res) => {
       const v = this.find(req, res);
@@ -129,6 +132,15 @@ export class FakeVolume {
     installSnapshots(p, this);
     installAttachments(p, this);
     p.get('/types', (_req, res) => void res.json({ volume_types: VOLUME_TYPES }));
+    p.get('/limits', (_req, res) => void res.json(renderCinderLimits(this.quota, this.used(projectOf(res)))));
+    p.get('/os-quota-sets/:target', (req, res) => {
+      // A project reader sees its own project's quota only (Cinder's volume_extension:quotas:show).
+      if (req.params.target !== projectOf(res)) {
+        return sendFault(res, 403, 'Policy does not allow volume_extension:quotas:show to be performed.');
+      }
+      const usage = String(req.query.usage ?? '').toLowerCase() === 'true';
+      res.json(renderQuotaSet(req.params.target, this.quota, usage ? this.used(projectOf(res)) : undefined));
+    });
     p.get('/os-availability-zone', (_req, res) => {
       res.json({ availabilityZoneInfo: [{ zoneName: this.zone, zoneState: { available: true } }] });
     });
@@ -166,6 +178,13 @@ export class FakeVolume {
   }
 
   /** The volume in the caller's project, or a 404 already sent. */
+  /** What a project holds here, in Cinder's quota names. */
+  used(projectId: string): { volumes: number; gigabytes: number; snapshots: number } {
+    const vols = [...this.volumes.values()].filter((v) => v.projectId === projectId);
+    const snaps = [...this.snapshots.values()].filter((x) => vols.some((v) => v.id === x.volumeId));
+    return { volumes: vols.length, gigabytes: vols.reduce((n, v) => n + v.size, 0), snapshots: snaps.length };
+  }
+
   find(req: Request, res: Response, id = String(req.params.id)): VolumeRec | undefined {
     const v = this.volumes.get(id);
     if (v && v.projectId === projectOf(res)) return v;
@@ -220,6 +239,6 @@ export class FakeVolume {
     if (body.metadata && typeof body.metadata === 'object')
       v.metadata = { ...(body.metadata as Record<string, string>) };
     bump(this.stats, 'created');
-    res.status(202).json({ volume: { ...detailVolume(this.options.baseUrl, v), status: 'creating' } });
+    res.status(202).json({ volume: { ...writtenVolume(this.options.baseUrl, v), status: 'creating' } });
   }
 }

@@ -108,10 +108,12 @@ export function renderImage(i: ImageRec): Record<string, unknown> {
     self: `/v2/images/${i.id}`,
     file: `/v2/images/${i.id}/file`,
     schema: '/v2/schemas/image',
+    // Glance with enabled_backends (multi-store, the default since Train) names the stores holding the data.
+    ...(i.data ? { stores: 'file' } : {}),
   };
 }
 
-/** webob's HTTPException body: HTML when the client accepts it (or says nothing), else plain text. */
+/** webob's HTTPException body: HTML when the client accepts it (or says nothing), JSON when it asks for JSON, else plain text. */
 export function sendGlanceError(req: Request, res: Response, status: number, message: string): void {
   const titles: Record<number, string> = {
     400: 'Bad Request',
@@ -126,6 +128,13 @@ export function sendGlanceError(req: Request, res: Response, status: number, mes
   if (accept.includes('html') || accept === '*/*') {
     const html = `<html>\n <head>\n  <title>${title}</title>\n </head>\n <body>\n  <h1>${title}</h1>\n  ${message}<br /><br />\n\n\n\n </body>\n</html>`;
     res.status(status).type('text/html').send(html);
+    return;
+  }
+  // webob renders the same error as JSON for clients that accept only JSON (openstacksdk, the proxy's fronts).
+  if (accept.includes('application/json')) {
+    const body = { message: `${message}<br /><br />\n\n\n`, code: title, title: titles[status] ?? 'Error' };
+    res.status(status).setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
     return;
   }
   res.status(status).type('text/plain').send(`${title}\n\n${message}\n\n   `);

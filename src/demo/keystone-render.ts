@@ -118,7 +118,7 @@ export function renderProject(project: Project, base: string): Record<string, un
     enabled: true,
     is_domain: false,
     parent_id: project.domainId,
-    tags: [],
+    tags: project.tags ?? [],
     options: {},
     links: { self: `${base}/v3/projects/${project.id}` },
   };

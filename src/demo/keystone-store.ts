@@ -10,6 +10,8 @@ export interface Named {
 export interface Project extends Named {
   domainId: string;
   description: string;
+  /** Keystone project tags (strings without "," or "/"). */
+  tags?: string[];
 }
 export interface FederatedIdentity {
   idpId: string;

@@ -9,6 +9,8 @@ import { startDemoCloud } from './demo-cloud';
 export interface RunningDemo {
   /** The proxy's configuration for the simulated providers, listening on 127.0.0.1:`port`. */
   config: Config;
+  /** The same in the YAML shape, for the workers of `ocx-proxy demo --workers N` (src/cluster/). */
+  raw: Record<string, unknown>;
   /** What to print once the proxy listens on `port`: how to log in with the demo's published passwords. */
   banner(port: number): string;
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startDemo(port: number): Promise<RunningDemo> {
   const names = config.providers.map((p) => p.name).join(', ');
   return {
     config,
+    raw,
     stop: () => demo.stop(),
     banner: (listening) =>
       `\nocx-proxy demo cloud on http://127.0.0.1:${listening} (providers: ${names})\n` +

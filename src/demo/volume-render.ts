@@ -114,6 +114,13 @@ export function detailVolume(root: string, v: VolumeRec): Record<string, unknown
   };
 }
 
+/** Create and update answers: Cinder's tenant-attribute extension extends only show and the listings. */
+export function writtenVolume(root: string, v: VolumeRec): Record<string, unknown> {
+  const answer = detailVolume(root, v);
+  delete answer['os-vol-tenant-attr:tenant_id'];
+  return answer;
+}
+
 export function renderSnapshot(s: SnapshotRec, detail: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: s.id,
@@ -154,7 +161,7 @@ export const VOLUME_TYPES = [
     description: null,
     is_public: true,
     'os-volume-type-access:is_public': true,
-    extra_specs: { volume_backend_name: 'lvmdriver-1' },
-    qos_specs_id: null,
+    // As a non-admin caller sees the type: no qos_specs_id, only user-visible extra specs (none here).
+    extra_specs: {},
   },
 ];

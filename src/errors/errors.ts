@@ -1,5 +1,5 @@
 /**
- * One typed error family (STYLE.md habit 4). Domain code throws these; only http/error-handler.ts turns them into
+ * One typed error family. Domain code throws these; only http/error-handler.ts turns them into
  * responses, through the renderer of the service the request was for. `message` is always safe to show a client:
  * it never carries a token, password or provider URL.
  */
@@ -96,7 +96,7 @@ export class ProviderUnavailable extends OcxError {
   }
 }
 
-/** A provider that does not answer in time is, to the client, unavailable: 503 as DESIGN.md "Errors" asks. */
+/** A provider that does not answer in time is, to the client, unavailable: 503 as docs/contract.md "Errors" asks. */
 export class UpstreamTimeout extends OcxError {
   constructor(
     readonly provider: string,

@@ -1,7 +1,7 @@
 import { toOcxError, UpstreamTimeout, type OcxError } from '../errors/errors';
 
 /**
- * Ask several providers the same thing in parallel (STYLE.md habit 8: never in series when the answer needs all
+ * Ask several providers the same thing in parallel (never in series when the answer needs all
  * of them). Every call gets its own AbortSignal that fires when the request's signal does (client gone, request
  * deadline) or when the per-provider deadline passes; a call still running then is abandoned and reported as a
  * timeout. Results keep the order of `providers` (= configured priority), so callers can let the first win.
@@ -90,7 +90,7 @@ async function runOne<T>(
   }
 }
 
-/** Providers that failed, for `X-OCX-Partial` (DESIGN.md "Merged listings"). */
+/** Providers that failed, for `X-OCX-Partial` (docs/contract.md "Merged listings"). */
 export function partialHeader(failed: readonly ProviderFailure[]): string | undefined {
   return failed.length ? failed.map((f) => f.provider).join(',') : undefined;
 }

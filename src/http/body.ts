@@ -1,7 +1,13 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { BadRequest, PayloadTooLarge } from '../errors/errors';
 
-/** Read a small request body, bounded (DESIGN.md: request bodies have size limits; objects and images stream). */
+/** Whether a request announces a body: chunked, or a non-zero Content-Length (RFC 9112 §6.3). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/** Read a small request body, bounded (docs/contract.md: request bodies have size limits; objects and images stream). */
 export async function readBody(stream: Readable, limit: number): Promise<Buffer> {
   // Refuse an announced oversize body before reading any of it.
   const announced = Number((stream as Readable & { headers?: Record<string, unknown> }).headers?.['content-length']);

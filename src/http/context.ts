@@ -1,6 +1,6 @@
 import type { ErrorFlavour } from '../errors/format';
 
-/** Per-request state, created fresh for every request and passed explicitly (STYLE.md habit 3). */
+/** Per-request state, created fresh for every request and passed explicitly. */
 export interface RequestContext {
   requestId: string;
   /** The client address as Express computes it with the operator's `trust_proxy` (told to providers). */

@@ -37,7 +37,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     res.status(rendered.status);
     for (const [k, v] of Object.entries(rendered.headers ?? {})) res.setHeader(k, v);
     res.setHeader('content-type', rendered.contentType);
-    res.send(rendered.body);
+    // A string would make express rewrite the charset to its own spelling (Swift's and webob's is `UTF-8`).
+    res.send(rendered.contentType.includes('charset=') ? Buffer.from(rendered.body, 'utf8') : rendered.body);
   };
 }
 

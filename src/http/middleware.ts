@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorFlavour } from '../errors/format';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -11,12 +12,20 @@ const SERVICES: Record<string, ErrorFlavour> = {
   volume: 'volume',
   image: 'image',
   'object-store': 'object-store',
+  network: 'network',
   info: 'object-store',
+  // Swift's own place at the listener root (services/object-store/routes.ts).
+  v1: 'object-store',
+  'v1.0': 'object-store',
 };
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY', 'OPTIONS']);
 
 /** Builds the RequestContext, keeps or makes x-openstack-request-id, and logs/counts each request once. */
 export function requestContext(deps: { logger: Logger; metrics: Metrics; requestTimeoutMs: number }): RequestHandler {
+  // The request line's keys are the fixed ones below (no header bag, body or credential field), so the logger's
+  // redaction paths never match it; not running them halves the cost of the line, which is written for every
+  // request (a CPU profile had redaction at ~2 % of the Keystone passthrough, docs/performance.md).
+  const requestLog = deps.logger.child({}, { redact: { paths: [] } });
   return (req, res, next) => {
     const requestId = newRequestId();
     const clientId = clientRequestId(req.headers['x-openstack-request-id']);
@@ -45,8 +54,13 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
       const statusClass = `${Math.floor(res.statusCode / 100)}xx`;
       deps.metrics.requests.inc({ service, method, status_class: statusClass, provider: ctx.provider ?? '' });
+      // Counted here, for every front, from the header the client gets (docs/operations.md alerts on it).
+      const partial = res.getHeader('x-ocx-partial');
+      if (typeof partial === 'string') {
+        for (const provider of partial.split(',')) deps.metrics.partialListings.inc({ service, provider });
+      }
       // Path only: query strings can carry signatures (Swift temp URLs).
-      deps.logger.info(
+      requestLog.info(
         {
           requestId,
           clientRequestId: clientId,
@@ -65,14 +79,51 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
 }
 
 /**
+ * `handler` (a router mounted at the root) sees only requests whose first path segment is one of `segments`;
+ * every other request goes straight on. For routers whose routes all live under those segments: Express matches
+ * routes case-insensitively and with or without a trailing slash, so comparing the lower-cased first segment lets
+ * through everything the router could answer (an OPTIONS too), and the rest skips entering it, which a CPU
+ * profile showed on every request (docs/performance.md).
+ */
+export function underFirstSegments(segments: readonly string[], handler: RequestHandler): RequestHandler {
+  const known = new Set(segments.map((s) => s.toLowerCase()));
+  return (req, res, next) => {
+    const path = req.path;
+    const end = path.indexOf('/', 1);
+    const first = (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+    if (known.has(first)) return handler(req, res, next);
+    next();
+  };
+}
+
+type AppHandle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
+/**
+ * The app, with each request target made origin-form (normaliseTarget) before its router first sees it. Done by
+ * wrapping the app's own dispatch rather than by a second Express app around it: every Express app re-sets the
+ * request's and response's prototypes, builds a final handler and runs a router for each request, which a CPU
+ * profile of the proxy showed on every hot path (docs/performance.md).
+ */
+export function originFormFirst(app: Express): Express {
+  // Express calls app.handle for each request (express/lib/express.js createApplication).
+  const dispatch = app as unknown as { handle: AppHandle };
+  const handle = dispatch.handle.bind(app);
+  dispatch.handle = (req, res, next) => {
+    normaliseTarget(req);
+    handle(req, res, next);
+  };
+  return app;
+}
+
+/**
  * RFC 9112 §3.2.2: an absolute-form target (`GET http://x/compute/...`) is served by its path only; the named
- * host is never used. This runs before the app's router sees the URL, because the router keeps the scheme and
- * host it saw and would cut mounted paths at the wrong place, so routing and logs would disagree.
+ * host is never used. This runs before the app's router sees the URL (originFormFirst), because the router keeps
+ * the scheme and host it saw and would cut mounted paths at the wrong place, so routing and logs would disagree.
  */
 export function normaliseTarget(req: { url?: string; originalUrl?: string }): void {
   if (req.url === undefined || req.url.startsWith('/')) return;
   req.url = originForm(req.url);
-  // The outer app has already copied the raw target here; logs and query parsing read it.
+  // Logs and query parsing read originalUrl (the router copies it from url only when it is not set yet).
   req.originalUrl = req.url;
 }
 

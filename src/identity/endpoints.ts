@@ -10,6 +10,7 @@ const CATALOG_TYPES: Record<ServiceType, readonly string[]> = {
   volume: ['block-storage', 'volumev3', 'volume'],
   image: ['image'],
   'object-store': ['object-store'],
+  network: ['network'],
 };
 
 /**

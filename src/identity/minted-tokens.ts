@@ -5,7 +5,8 @@ import { tokenDigest } from '../state/token-key';
  * Provider tokens the proxy obtained by K2K, mapped back to the home token they were made for (by digest).
  * A provider's own service (NU's Nova using the proxy's Cinder for a BU volume) may present such a token back to
  * the proxy; provider-token-callbacks.ts decides whether and for which calls it then stands for the (user, home
- * project) it was issued for — never anyone else. Local to one proxy instance.
+ * project) it was issued for — never anyone else. Kept in the shared level when there is one (Redis, or the
+ * supervisor of `--workers N`), since the provider's call back may reach another replica or worker.
  */
 export interface MintedToken {
   homeToken: string;
@@ -24,6 +25,12 @@ export class MintedTokens {
 
   lookup(token: string): MintedToken | undefined {
     return this.cache.get(tokenDigest(token));
+  }
+
+  /** Locally, else in the shared level (one round trip): only for the calls that admit provider tokens at all. */
+  async lookupShared(token: string): Promise<MintedToken | undefined> {
+    const key = tokenDigest(token);
+    return this.cache.get(key) ?? (await this.cache.fetchShared?.(key));
   }
 
   forget(providerToken: string): void {

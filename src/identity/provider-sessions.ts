@@ -1,17 +1,18 @@
 import type { Config, ProviderConfig } from '../config/types';
+import type { Caller } from './caller';
 import { ProviderUnavailable, Unauthorized } from '../errors/errors';
 import type { Metrics } from '../observability/metrics';
 import { memoryCache, type Cache } from '../state/cache';
 import { SingleFlight } from '../state/single-flight';
 import { tokenDigest } from '../state/token-key';
 import type { UpstreamClient } from '../upstream/client';
-import { K2kError } from './k2k/errors';
+import { K2kError, ProviderNotChosen } from './k2k/errors';
 import { K2kRefusals } from './k2k/refusals';
 import { exchangeForFederatedToken } from './k2k/exchange';
 import { mapProject, scopeToProject } from './k2k/scope';
 import type { MintedTokens } from './minted-tokens';
 import { NoStaticAccount, staticAccountFor } from './static-accounts';
-import type { KeystoneCatalogEntry, TokenInfo } from './token-info';
+import type { KeystoneCatalogEntry } from './token-info';
 
 /** Credentials to act at one provider on behalf of one (user, home project). */
 export interface ProviderSession {
@@ -28,16 +29,9 @@ export interface ProviderSession {
   storageUrl?: string;
 }
 
-export interface Caller {
-  token: string;
-  info: TokenInfo;
-  /** Set when the caller presented a provider token the proxy minted: that provider's project id for the caller. */
-  projectAlias?: string;
-}
-
 /**
  * Provider tokens by K2K, cached per (home token digest, provider, home project) until shortly before expiry,
- * single-flight so concurrent requests share one exchange (issue 3). A session is only ever returned for the
+ * single-flight so concurrent requests share one exchange. A session is only ever returned for the
  * caller whose token digest is in its key, so a provider token never serves another user or project.
  */
 export class ProviderSessions {
@@ -72,6 +66,10 @@ export class ProviderSessions {
     const provider = this.byName.get(providerName);
     if (!provider) throw new Error(`unknown provider ${providerName}`);
     if (provider.name === this.config.home) return this.homeSession(caller);
+    // The one gate for every call to a provider: one the project did not choose gets no exchange and no call.
+    if (caller.providers && !caller.providers.includes(provider.name)) {
+      throw new ProviderNotChosen(provider.name, caller.providers);
+    }
     const key = this.key(caller, provider);
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt - this.config.cache.providerTokenMarginMs > this.now()) {

@@ -10,10 +10,15 @@ import { parseTokenBody, type TokenInfo } from './token-info';
 
 type Entry = { ok: true; info: TokenInfo } | { ok: false };
 
+/** The providers a project chose to use (undefined: all); read where the project lives, the home Keystone. */
+export interface ProjectChoices {
+  chosen(caller: { token: string; info: TokenInfo }): Promise<string[] | undefined>;
+}
+
 /**
  * Validates incoming tokens at the home Keystone. Results are cached by the token's digest until
  * min(token expiry, cache.token_ttl); rejections for cache.negative_ttl. The warm path makes no Keystone call.
- * With a shared level (issue 7) a local miss first asks it, so a token validated by one instance is known to all.
+ * With a shared level a local miss first asks it, so a token validated by one instance is known to all.
  *
  * A token revoked through the proxy leaves a tombstone (same cache, its own key, so it is shared too) for at least
  * cache.token_ttl: a validation already in flight when the revocation lands, or an instance that had the token
@@ -31,6 +36,9 @@ export class TokenValidator {
     private readonly now: () => number = Date.now,
     readonly minted?: MintedTokens,
   ) {}
+
+  /** Each project's provider choice (set once at boot by app.ts); without it every provider is used. */
+  choices?: ProjectChoices;
 
   async validate(token: string | undefined): Promise<TokenInfo> {
     if (!token) throw new Unauthorized();

@@ -5,7 +5,20 @@ import type { Cache } from '../state/cache';
  * and the answer is cached. Keyed by kind, the home project and the id (ids are UUIDs, or container names within
  * the user's own project). An entry with several providers is a Swift union container, or an ambiguous id.
  */
-export type ResourceKind = 'server' | 'volume' | 'snapshot' | 'image' | 'attachment' | 'container';
+export type ResourceKind =
+  | 'server'
+  | 'volume'
+  | 'snapshot'
+  | 'image'
+  | 'attachment'
+  | 'container'
+  | 'network'
+  | 'subnet'
+  | 'port'
+  | 'security_group'
+  | 'security_group_rule'
+  | 'router'
+  | 'floatingip';
 
 export class LocationCache {
   private readonly proposals = new Map<string, string[]>();

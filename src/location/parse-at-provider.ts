@@ -1,7 +1,7 @@
 import { BadRequest, UnknownProvider } from '../errors/errors';
 
 /**
- * `ID@provider` / `NAME@provider` (DESIGN.md "Naming a provider"). The suffix is split at the LAST "@" so a
+ * `ID@provider` / `NAME@provider` (docs/contract.md "Naming a provider"). The suffix is split at the LAST "@" so a
  * name may itself contain "@" only if it also names a provider (`a@b@home` → name `a@b`, provider `home`).
  * Pure: no lookups beyond the list of known names.
  */

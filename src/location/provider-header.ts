@@ -1,7 +1,7 @@
 import { BadRequest, UnknownProvider } from '../errors/errors';
 
 /**
- * The provider a request targets with `X-OCX-Provider: name` (DESIGN.md "Headers"). Unknown names are a 400 that
+ * The provider a request targets with `X-OCX-Provider: name` (docs/contract.md "Headers"). Unknown names are a 400 that
  * lists the known providers.
  */
 export function targetedProvider(header: string | string[] | undefined, known: readonly string[]): string | undefined {

@@ -4,7 +4,7 @@ export type { Logger };
 
 /**
  * JSON logs. Redaction is defence in depth: code never passes tokens or passwords to the logger on purpose, but
- * if a header bag or body slips in, these paths are censored (anti-pattern 4 in STYLE.md).
+ * if a header bag or body slips in, these paths are censored.
  */
 export const REDACT_PATHS = [
   'req.headers["x-auth-token"]',

@@ -17,10 +17,15 @@ export interface Metrics {
   partialListings: Counter<'service' | 'provider'>;
   sharedStateUp: Gauge<'backend'>;
   sharedStateErrors: Counter<'op'>;
+  warmUps: Counter<'provider' | 'result'>;
 }
 
-export function createMetrics(withDefaults = true): Metrics {
-  const registry = new Registry();
+/**
+ * `registry`: a cluster worker's (src/cluster/worker-metrics.ts), whose exposition is every worker's merged. The
+ * merge sums counters and histograms; the `up` gauges take the minimum: one worker that cannot reach a provider
+ * is a provider problem worth seeing.
+ */
+export function createMetrics(withDefaults = true, registry: Registry = new Registry()): Metrics {
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'ocx_' });
   const registers = [registry];
   return {
@@ -73,6 +78,7 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'ocx_provider_up',
       help: '1 when the last call to the provider succeeded at transport level, 0 otherwise',
       labelNames: ['provider'],
+      aggregator: 'min',
       registers,
     }),
     partialListings: new Counter({
@@ -85,12 +91,19 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'ocx_shared_state_up',
       help: '1 when the shared state store answers (always 1 for backend memory); 0: serving from local caches only',
       labelNames: ['backend'],
+      aggregator: 'min',
       registers,
     }),
     sharedStateErrors: new Counter({
       name: 'ocx_shared_state_errors_total',
       help: 'Shared state operations that failed (unreachable, timeout, undecryptable entry) by operation',
       labelNames: ['op'],
+      registers,
+    }),
+    warmUps: new Counter({
+      name: 'ocx_warmups_total',
+      help: 'K2K exchanges run in the background right after a login (src/identity/warm-up.ts), by result',
+      labelNames: ['provider', 'result'],
       registers,
     }),
   };

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { rewriteUrl, rewriteUrlsDeep, type UrlMapping } from '../catalog/links';
+import { hasBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client';
 import { BadGateway } from '../errors/errors';
@@ -45,21 +46,21 @@ export async function sendUpstream(
   ctx: RequestContext,
   target: ForwardTarget,
 ): Promise<UpstreamResponse> {
-  const hasBody = target.body !== undefined || hasRequestBody(req);
+  const withBody = target.body !== undefined || hasBody(req.headers);
   return upstream.send({
     provider: target.provider,
     service: target.service,
     method: req.method,
     url: target.url,
     headers: buildUpstreamHeaders(req, ctx, target),
-    body: target.body ?? (hasBody ? (req as Readable) : undefined),
+    body: target.body ?? (withBody ? (req as Readable) : undefined),
     signal: ctx.signal,
   });
 }
 
 /**
  * Write an upstream response to the client: headers cleaned and URL-rewritten; JSON bodies (bounded) rewritten so
- * no provider URL leaks; everything else streamed (STYLE.md habit 7).
+ * no provider URL leaks; everything else streamed.
  */
 export async function relayResponse(
   res: Response,
@@ -109,10 +110,6 @@ export async function forward(
 ): Promise<void> {
   const up = await sendUpstream(upstream, req, ctx, target);
   await relayResponse(res, ctx, up, target, req.method);
-}
-
-function hasRequestBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /**

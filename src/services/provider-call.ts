@@ -1,10 +1,11 @@
-import type { Caller, ProviderSession, ProviderSessions } from '../identity/provider-sessions';
+import type { ProviderSession, ProviderSessions } from '../identity/provider-sessions';
+import type { Caller } from '../identity/caller';
 import type { TokenValidator } from '../identity/token-validator';
 import type { UpstreamResponse } from '../upstream/client';
 
 /**
  * Call a provider with the caller's session there. A 401 from a provider token means it was revoked or expired
- * early: drop it and redo the exchange once (issue 3). `replayable` is false when the request body was streamed
+ * early: drop it and redo the exchange once. `replayable` is false when the request body was streamed
  * and cannot be sent twice. A 401 at home means the home token no longer validates: forget it, and the provider
  * sessions made from it (they would otherwise outlive it at the providers).
  */

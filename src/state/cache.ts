@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 /**
  * The cache interface every shared-state user goes through. Keys are never raw tokens (see token-key.ts).
  * `get` is synchronous and local, so the hot path never waits on the network; with `state.backend: redis`
- * (issue 7, layered-cache.ts) `set`/`delete` also write the shared level and `fetchShared` reads it.
+ * (layered-cache.ts) `set`/`delete` also write the shared level and `fetchShared` reads it.
  */
 export interface Cache<V> {
   get(key: string): V | undefined;

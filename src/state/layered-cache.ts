@@ -3,7 +3,7 @@ import type { Cache } from './cache';
 import type { SharedStore } from './shared-store';
 
 /**
- * A local cache with the shared store behind it (issue 7). Reads stay local and synchronous (`get`); a caller that
+ * A local cache with the shared store behind it. Reads stay local and synchronous (`get`); a caller that
  * missed locally asks `fetchShared`, which copies a shared hit into the local level for the rest of its lifetime.
  * Writes and deletes go to both levels; the shared write is not awaited by the caller (see SharedStore.flush).
  * Values must survive JSON: entries are plain data (token info, provider sessions, provider lists).

@@ -1,12 +1,18 @@
 import Redis from 'ioredis';
+import type { RedisSentinelConfig } from '../config/types';
+import { sentinelOptions } from './redis-options';
 
 /** One PING to a Redis, bounded by `timeoutMs`, for the operator CLI. Never echoes the URL (it may carry a password). */
 export async function pingRedis(
   url: string,
   timeoutMs: number,
+  sentinel?: RedisSentinelConfig,
 ): Promise<{ reachable: boolean; ms: number; error?: string }> {
   const started = Date.now();
   const client = new Redis(url, {
+    ...sentinelOptions(sentinel),
+    // One pass over the Sentinels, no retry: the CLI reports, it does not wait.
+    sentinelRetryStrategy: () => null,
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

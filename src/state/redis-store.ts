@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
+import type { RedisSentinelConfig } from '../config/types';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { sentinelOptions } from './redis-options';
 import { EntrySealer } from './sealed-entry';
 import type { SharedEntry, SharedStore } from './shared-store';
 
 export interface RedisStoreOptions {
   url: string;
+  /** Find the master through Sentinel (`state.sentinel`); `url` then gives credentials, database and TLS. */
+  sentinel?: RedisSentinelConfig;
   keyPrefix: string;
   encryptionKey: Uint8Array;
   commandTimeoutMs: number;
@@ -42,6 +46,7 @@ export class RedisStore implements SharedStore {
     this.now = opts.now ?? Date.now;
     this.sealer = new EntrySealer(opts.encryptionKey);
     const options: RedisOptions = {
+      ...sentinelOptions(opts.sentinel),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: opts.commandTimeoutMs,

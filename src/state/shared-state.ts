@@ -6,9 +6,12 @@ import { layeredCache } from './layered-cache';
 import { RedisStore } from './redis-store';
 import type { SharedStateStatus, SharedStore } from './shared-store';
 
-/** The caches of one proxy instance, local only (`memory`) or layered over a shared store (`redis`). */
+/**
+ * The caches of one proxy instance, local only (`memory`), layered over Redis (`redis`), or, for the workers of
+ * one supervisor without Redis, layered over the store the supervisor holds (`workers`, src/cluster/).
+ */
 export interface SharedState {
-  readonly backend: SharedStateConfig['backend'];
+  readonly backend: SharedStateConfig['backend'] | 'workers';
   /** A cache of `max` local entries; `namespace` names it in the shared store and in metrics. */
   cache<V extends object>(namespace: string, max: number): Cache<V>;
   /** For /readyz: asks the store (never makes the proxy unready: without it each instance serves alone). */
@@ -22,6 +25,17 @@ export function createSharedState(
   config: SharedStateConfig,
   deps: { metrics?: Metrics; logger?: Logger; store?: SharedStore } = {},
 ): SharedState {
+  if (config.backend === 'memory' && deps.store) {
+    const store = deps.store;
+    deps.metrics?.sharedStateUp.set({ backend: store.backend }, 1);
+    return {
+      backend: store.backend,
+      cache: (namespace, max) => layeredCache(memoryCache(max), store, namespace, { metrics: deps.metrics }),
+      status: async () => ({ backend: store.backend, reachable: await store.ping() }),
+      flush: () => store.flush(),
+      close: () => store.close(),
+    };
+  }
   if (config.backend === 'memory') {
     deps.metrics?.sharedStateUp.set({ backend: 'memory' }, 1);
     return {
@@ -36,6 +50,7 @@ export function createSharedState(
     deps.store ??
     new RedisStore({
       url: config.redisUrl,
+      sentinel: config.sentinel,
       keyPrefix: config.keyPrefix,
       encryptionKey: config.encryptionKey,
       commandTimeoutMs: config.commandTimeoutMs,

@@ -1,8 +1,8 @@
 /**
- * The shared level behind the local caches (issue 7): what one proxy instance learns (a validated token, a provider
+ * The shared level behind the local caches: what one proxy instance learns (a validated token, a provider
  * token from a K2K exchange, a resource location), the others can reuse. Every method is best-effort and never
  * rejects: an unreachable store reads as a miss and a write is dropped, so each instance keeps serving from its
- * local caches (DESIGN.md: one failing dependency never takes the proxy down).
+ * local caches (docs/contract.md: one failing dependency never takes the proxy down).
  */
 export interface SharedEntry {
   value: unknown;
@@ -11,7 +11,8 @@ export interface SharedEntry {
 }
 
 export interface SharedStore {
-  readonly backend: 'redis';
+  /** `workers`: the supervisor of `ocx-proxy --workers N` holds the shared level for its workers (src/cluster/). */
+  readonly backend: 'redis' | 'workers';
   get(namespace: string, key: string): Promise<SharedEntry | undefined>;
   set(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
   /** Deletes the entry and tells the other instances to drop their local copy (a revoked or rejected token). */
@@ -28,6 +29,6 @@ export interface SharedStore {
 }
 
 export interface SharedStateStatus {
-  backend: 'memory' | 'redis';
+  backend: 'memory' | 'redis' | 'workers';
   reachable: boolean;
 }

@@ -28,7 +28,7 @@ export interface UpstreamResponse {
 const DEFAULT_TEXT_LIMIT = 16 * 1024 * 1024;
 
 /**
- * The only network client towards providers (STYLE.md habit 5): one keep-alive pool per provider, timeouts,
+ * The only network client towards providers: one keep-alive pool per provider, timeouts,
  * a breaker per provider, and low-level failures turned into OcxErrors here and nowhere else.
  */
 export class UpstreamClient {

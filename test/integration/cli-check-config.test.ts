@@ -1,4 +1,4 @@
-// `ocx-proxy check-config FILE` (issue 7): validation with the server's own messages, the providers it resolves,
+// `ocx-proxy check-config FILE`: validation with the server's own messages, the providers it resolves,
 // reachability of every Keystone / object-store / endpoint URL and of the shared-state Redis, exit 0/1/2.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

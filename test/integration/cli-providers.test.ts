@@ -1,4 +1,4 @@
-// `ocx-proxy providers` (issue 7): reachability probed by the CLI, and with --url of a running proxy its breaker
+// `ocx-proxy providers`: reachability probed by the CLI, and with --url of a running proxy its breaker
 // state, last K2K exchange per provider and shared state, read from /readyz.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // create at the provider an availability zone names; merged server lists; server calls routed by location.
 import request from 'supertest';
 import { proxyServiceEndpoints } from '../../src/demo/compute-remote-services';
-import { login, received, startHarness, tokenOf, type Harness, type Login } from './compute-support';
+import { login, received, startHarness, tokenOf, asLogin, type Harness, type Login } from './compute-support';
 
 type Server = { id: string; name: string; links: { href: string }[] };
 
@@ -18,14 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  request(h.server).get(path).set('x-auth-token', me.token).set(headers);
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(h.server)
-    .post(path)
-    .set('x-auth-token', me.token)
-    .set(headers)
-    .send(body as object);
+const { get, post } = asLogin(
+  () => h,
+  () => me,
+);
 
 function imageAt(provider: string, name: string): string {
   const img = [...h.demo.providers[provider]!.image.images.values()].find((i) => i.name === name);

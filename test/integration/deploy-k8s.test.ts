@@ -6,6 +6,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import {
+  HorizontalPodAutoscaler,
+  type IHorizontalPodAutoscaler,
+} from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
@@ -21,6 +25,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 type ModelClass = { new (data: never): { validate(): void }; prototype: { validate(): void } };
 const MODELS: Record<string, ModelClass> = {
   'apps/v1/Deployment': Deployment as never,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler as never,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget as never,
   'v1/ConfigMap': ConfigMap as never,
   'v1/Secret': Secret as never,
@@ -108,6 +113,24 @@ describe('deploy/k8s: one consistent deployment', () => {
     expect(Number(pdb.spec!.maxUnavailable ?? 0)).toBeLessThan(deployment.spec!.replicas!);
   });
 
+  it('3 replicas, and an HPA on CPU that scales the Deployment from there and never below', () => {
+    const hpa = find<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler');
+    expect(deployment.spec!.replicas).toBe(3);
+    expect(hpa.spec!.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: deployment.metadata!.name,
+    });
+    expect(hpa.spec!.minReplicas).toBe(deployment.spec!.replicas);
+    expect(hpa.spec!.maxReplicas).toBeGreaterThan(hpa.spec!.minReplicas!);
+    expect(hpa.spec!.metrics).toEqual([
+      expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }),
+    ]);
+    // Utilization is relative to the request: the container must have one.
+    expect(container.resources?.requests?.['cpu']).toBeDefined();
+    expect(Number(pdb.spec!.maxUnavailable ?? 0)).toBeLessThan(hpa.spec!.minReplicas!);
+  });
+
   it('probes: readiness on /readyz, liveness on /healthz, on the port the Service targets and the config listens on', () => {
     const port = container.ports!.find((p) => p.name === service.spec!.ports![0]!.targetPort);
     expect(port).toBeDefined();
@@ -175,6 +198,10 @@ describe('deploy/k8s: one consistent deployment', () => {
     expect(config.state).toMatchObject({
       backend: 'redis',
       redisUrl: 'redis://:REPLACE-WITH-REDIS-PASSWORD@ocx-redis:6379/0',
+    });
+    expect(config.state.backend === 'redis' && config.state.sentinel).toEqual({
+      name: 'ocx-redis',
+      nodes: [0, 1, 2].map((n) => ({ host: `ocx-redis-sentinel-${n}.ocx-redis-sentinel`, port: 26379 })),
     });
     expect(config.providers.map((p) => p.name)).toEqual(['home', 'bu-keystone', 'archive']);
     expect(config.trustProxy).toBe(1);

@@ -47,7 +47,7 @@ describe('Keystone front: tokens', () => {
       for (const ep of entry.endpoints) expect(ep.url.startsWith(h.url + '/')).toBe(true);
     }
     const swift = body.token.catalog.find((c: { type: string }) => c.type === 'object-store');
-    expect(swift.endpoints[0].url).toBe(`${h.url}/object-store/v1/AUTH_${body.token.project.id}`);
+    expect(swift.endpoints[0].url).toBe(`${h.url}/v1/AUTH_${body.token.project.id}`);
     expect(body.token.service_providers).toBeUndefined();
     expect(leaksProviderUrl(text)).toBe(false);
   });

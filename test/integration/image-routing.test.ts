@@ -1,7 +1,7 @@
 // The proxy's Glance against the demo cloud: merged images with Glance's relative next links, show and data
 // routed to the provider, uploads streamed to where the image was placed, errors in Glance's plain-text format.
 import request from 'supertest';
-import { login, received, startHarness, tokenOf, type Harness, type Login } from './compute-support';
+import { login, received, startHarness, tokenOf, asLogin, type Harness, type Login } from './compute-support';
 
 type Image = { id: string; name: string; owner: string; self: string; file: string; created_at: string };
 
@@ -16,8 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  request(h.server).get(path).set('x-auth-token', me.token).set(headers);
+const { get } = asLogin(
+  () => h,
+  () => me,
+);
 
 function imageAt(provider: string, name: string): string {
   const img = [...h.demo.providers[provider]!.image.images.values()].find((i) => i.name === name);

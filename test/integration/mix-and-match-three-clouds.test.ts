@@ -1,4 +1,4 @@
-// The Mix and Match scenarios that need a third cloud (issue 5), in the demo cloud with home (MOC), bu-keystone
+// The Mix and Match scenarios that need a third cloud (docs/mix-and-match.md), in the demo cloud with home (MOC), bu-keystone
 // (BU) and nu-keystone (NU). Every Nova reaches Cinder and Glance over HTTP: the home Nova through the proxy, the
 // providers' Novas at their own services (as in the lab):
 //  - "in a project deploy one VM on NU, one on BU": both created through the proxy, one project's `server list`.

@@ -1,4 +1,4 @@
-// Mix and match end to end in the demo cloud (issue 5): the home Nova is pointed at the proxy for Cinder and
+// Mix and match end to end in the demo cloud (docs/mix-and-match.md): the home Nova is pointed at the proxy for Cinder and
 // Glance (`[cinder] endpoint_template`, `[glance] api_servers`), as a real home Nova is, so a volume or image of
 // bu-keystone named `ID@bu-keystone` is used by a server at home. Asserted at bu-keystone's fakes: the calls the
 // home Nova makes arrive there with a bu-keystone token scoped to bu-keystone's project, and the volume ends in-use.
@@ -157,14 +157,16 @@ describe('boot image from bu-keystone into home', () => {
     const id = res.body.server.id as string;
     await home().compute.idle();
     expect(home().compute.servers.get(id)).toMatchObject({ status: 'ACTIVE', imageId: img });
-    const calls = bu().image.requests.slice(fromBu);
+    // The proxy's anonymous read of a Glance root it has just learnt (its version document) is not the boot's.
+    const notVersions = (r: { path: string }) => r.path !== '/image/';
+    const calls = bu().image.requests.slice(fromBu).filter(notVersions);
     expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /image/v2/images/${img}`,
       `GET /image/v2/images/${img}`,
       `GET /image/v2/images/${img}/file`,
     ]);
     expectProviderToken(calls);
-    expect(home().image.requests.slice(fromHome)).toEqual([]);
+    expect(home().image.requests.slice(fromHome).filter(notVersions)).toEqual([]);
   });
 
   it('an image bu-keystone does not have is a 400 "Image ... could not be found." and no server', async () => {

@@ -6,7 +6,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-describe('creating containers (DESIGN.md "Naming a provider")', () => {
+describe('creating containers (docs/contract.md "Naming a provider")', () => {
   it('name@provider creates there, and the provider sees the name without the suffix', async () => {
     const res = await s.req('PUT', 'docs@bu-keystone');
     expect(res.status).toBe(201);

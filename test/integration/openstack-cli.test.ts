@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startHarness, type Harness } from '../support/harness';
+import { demoCliEnv } from '../support/openstack-cli';
 
 const run = promisify(execFile);
 // Debian's real client (python3-openstackclient); .ci/run installs it. Missing → the test fails, never skips.
@@ -16,18 +17,7 @@ afterAll(() => h.close());
 function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run(OPENSTACK, [...args, '-f', 'json'], {
     timeout: 60_000,
-    env: {
-      PATH: '/usr/bin:/bin',
-      HOME: process.env['HOME'] ?? '/tmp',
-      OS_AUTH_URL: `${h.url}/identity/v3`,
-      OS_IDENTITY_API_VERSION: '3',
-      OS_USERNAME: 'demo',
-      OS_PASSWORD: 'demo-secret',
-      OS_PROJECT_NAME: 'demo',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-      OS_REGION_NAME: 'RegionOne',
-    },
+    env: demoCliEnv(h.url),
   });
 }
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { passwordAuth, startHarness, type Harness } from '../support/harness';
 
-// Issue 6: a provider dies mid-run. Calls for other providers never fail, merged listings are flagged partial, and
+// A provider dies mid-run. Calls for other providers never fail, merged listings are flagged partial, and
 // once the provider is back, listings are whole again within the breaker's cooling period (10 s).
 jest.setTimeout(60_000);
 let h: Harness;

@@ -1,4 +1,4 @@
-// Two proxy instances sharing one real redis-server, in front of the demo cloud (issue 7): what one instance learns
+// Two proxy instances sharing one real redis-server, in front of the demo cloud: what one instance learns
 // (token validation, K2K provider token, resource location) the other reuses; a revocation through one reaches the
 // other; Redis down → both keep serving from their local caches and say so in metrics and /readyz.
 import Redis from 'ioredis';

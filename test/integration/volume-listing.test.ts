@@ -1,4 +1,4 @@
-// Merged Cinder listings against the demo cloud (DESIGN.md "Merged listings"): one correctly ordered list over
+// Merged Cinder listings against the demo cloud (docs/contract.md "Merged listings"): one correctly ordered list over
 // both providers, marker/limit walks equal to one big listing, filters passed to every provider, all_tenants
 // refused to non-admins, X-OCX-Partial when a provider is down.
 import request from 'supertest';

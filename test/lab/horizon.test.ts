@@ -6,7 +6,7 @@ import { HorizonLog, ProxyLog } from './horizon/horizon-log';
 import { proxyLogFile, requireHorizon, screenshotDir, staleProxyHint, type HorizonInfo } from './horizon/lab-horizon';
 import { ProxySeed } from './horizon/seed';
 
-// Issue 7 item 1: Debian's Horizon (deploy/lab/horizon.sh) logs in at the lab's proxy; Debian's chromium, driven by
+// Debian's Horizon (deploy/lab/horizon.sh) logs in at the lab's proxy; Debian's chromium, driven by
 // playwright-core, walks the project pages and must see resources of the home cloud and of bu-keystone. Every page
 // fails (never skips) with what Horizon showed, what the browser saw and which proxy calls failed (horizon.log).
 jest.setTimeout(300_000);

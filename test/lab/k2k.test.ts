@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { authenticate } from '../../src/identity/caller';
 import { keystoneLogin, labInfo, metricValue, startLabProxy, LAB_DIR, type LabProxy } from '../support/lab';
+import { passwordAuth } from '../support/keystone-auth';
 
 // Real home Keystone + real provider Keystone federated by K2K (deploy/lab/up.sh), proxy in process.
 jest.setTimeout(120_000);
@@ -24,12 +25,7 @@ async function login(
 ): Promise<{ token: string; body: { token: { project: { id: string } } } }> {
   const res = await request(p.server)
     .post('/identity/v3/auth/tokens')
-    .send({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    });
+    .send(passwordAuth(user, password, 'demo'));
   expect(res.status).toBe(201);
   return { token: res.headers['x-subject-token'] as string, body: res.body };
 }

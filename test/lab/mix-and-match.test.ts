@@ -5,12 +5,12 @@
 // logs (user = the demo user's K2K shadow user at bu-keystone, project = its mapped project, both from the
 // provider token) and in bu-keystone's state read by its admin. Fails (never skips) when the lab lacks them.
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { authenticate } from '../../src/identity/caller';
 import { keystoneLogin, labInfo, startLabProxy, LAB_DIR, type LabProxy } from '../support/lab';
+import { passwordAuth } from '../support/keystone-auth';
+import { demoCliEnv, runClient } from '../support/openstack-cli';
 
 jest.setTimeout(300_000);
 
@@ -20,7 +20,6 @@ interface CloudInfo {
   image: { id: string; name: string };
 }
 const lab = labInfo() as ReturnType<typeof labInfo> & { openstack?: { clouds?: Record<string, CloudInfo> } };
-const run = promisify(execFile);
 const tag = `mm${Date.now().toString(36)}`;
 
 let p: LabProxy;
@@ -74,15 +73,7 @@ beforeAll(async () => {
   // The demo user's provider token, as the proxy holds it, tells its shadow user and mapped project at bu-keystone.
   const login = await request(p.server)
     .post('/identity/v3/auth/tokens')
-    .send({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo-secret' } },
-        },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    });
+    .send(passwordAuth('demo', 'demo-secret', 'demo'));
   const caller = await authenticate(
     { 'x-auth-token': login.headers['x-subject-token'] as string },
     p.proxy.deps.validator,
@@ -118,29 +109,14 @@ afterAll(async () => {
 
 function cliEnv(): NodeJS.ProcessEnv {
   return {
-    PATH: '/usr/bin:/bin',
+    ...demoCliEnv(p.url),
     HOME: '/tmp',
-    OS_AUTH_URL: `${p.url}/identity/v3`,
-    OS_IDENTITY_API_VERSION: '3',
-    OS_USERNAME: 'demo',
-    OS_PASSWORD: 'demo-secret',
-    OS_PROJECT_NAME: 'demo',
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_REGION_NAME: 'RegionOne',
     // `--nic none` needs compute 2.37 (the lab has only a read-only Neutron stub).
     OS_COMPUTE_API_VERSION: '2.37',
   };
 }
 
-async function cli(bin: string, ...args: string[]): Promise<string> {
-  try {
-    return (await run(`/usr/bin/${bin}`, args, { timeout: 180_000, env: cliEnv() })).stdout;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${bin} ${args.join(' ')}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-}
+const cli = (bin: string, ...args: string[]): Promise<string> => runClient(bin, args, cliEnv(), 180_000);
 const openstack = (...args: string[]) => cli('openstack', ...args);
 const osJson = async <T>(...args: string[]): Promise<T> => JSON.parse(await openstack(...args, '-f', 'json')) as T;
 

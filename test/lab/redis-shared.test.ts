@@ -1,9 +1,10 @@
-// Issue 7 against the real lab: two in-process proxy instances on the lab config (real Keystones federated by K2K)
+// Shared state (docs/configuration.md `state`) against the real lab: two in-process proxy instances on the lab config (real Keystones federated by K2K)
 // sharing one real redis-server started here on a free port (no persistence) and killed at the end.
 import request from 'supertest';
 import { eventually } from '../support/eventually';
 import { metricValue, startLabProxy, type LabProxy } from '../support/lab';
 import { startRedis, testEncryptionKey, type TestRedis } from '../support/redis-server';
+import { passwordAuth } from '../support/keystone-auth';
 
 jest.setTimeout(120_000);
 let redis: TestRedis;
@@ -24,12 +25,7 @@ afterAll(async () => {
 async function login(via: LabProxy, user: string, password: string): Promise<string> {
   const res = await request(via.server)
     .post('/identity/v3/auth/tokens')
-    .send({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    });
+    .send(passwordAuth(user, password, 'demo'));
   expect(res.status).toBe(201);
   return res.headers['x-subject-token'] as string;
 }

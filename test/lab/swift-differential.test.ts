@@ -6,8 +6,8 @@ import { flushSwift, proxyLogin, requireLabSwift } from './swift-support';
 /**
  * The same containers and objects, once in one real cluster (lab-tempauth) and once spread over two (home and
  * bu-keystone, some names at both): the listings through the proxy must be identical, body byte for byte apart
- * from timestamps, for every combination of marker, end_marker, prefix, delimiter, limit, reverse and format
- * (issue 4 "Done when"). The one-cluster listing is Swift's own: the proxy forwards a single-holder request as is.
+ * from timestamps, for every combination of marker, end_marker, prefix, delimiter, limit, reverse and format.
+ * The one-cluster listing is Swift's own: the proxy forwards a single-holder request as is.
  */
 jest.setTimeout(600_000);
 const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;

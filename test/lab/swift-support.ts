@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import type { LabProxy } from '../support/lab';
 import { labInfo } from '../support/lab';
+import { passwordAuth } from '../support/keystone-auth';
+import { cliEnv, DEMO_USER, type CliUser } from '../support/openstack-cli';
 
 const run = promisify(execFile);
 
@@ -20,9 +22,9 @@ export async function requireLabSwift(): Promise<void> {
   }
 }
 
-/** Runs the account and container updaters now, so account counters are exact (swift.sh flush). */
+/** Has the updaters sweep now, so account counters are exact (swift.sh flush; it gives up after 60 s, saying why). */
 export async function flushSwift(): Promise<void> {
-  await run(path.resolve(__dirname, '../../deploy/lab/swift.sh'), ['flush'], { timeout: 60_000 });
+  await run(path.resolve(__dirname, '../../deploy/lab/swift.sh'), ['flush'], { timeout: 90_000 });
 }
 
 export interface SwiftCli {
@@ -32,21 +34,10 @@ export interface SwiftCli {
   ok(...args: string[]): Promise<string>;
 }
 
-/** Debian's `/usr/bin/swift` logged in through the proxy's Keystone as demo (Keystone v3). */
-export function swiftCli(p: LabProxy): SwiftCli {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ocx-swift-cli-'));
-  const env = {
-    PATH: '/usr/bin:/bin',
-    HOME: dir,
-    OS_AUTH_URL: `${p.url}/identity/v3`,
-    OS_USERNAME: 'demo',
-    OS_PASSWORD: 'demo-secret',
-    OS_PROJECT_NAME: 'demo',
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_AUTH_VERSION: '3',
-    OS_IDENTITY_API_VERSION: '3',
-  };
+/** Debian's `/usr/bin/swift` logged in through the proxy's Keystone (v3) as `who` (default demo). */
+export function swiftCli(p: LabProxy, who: CliUser = DEMO_USER): SwiftCli {
+  const dir = mkdtempSync(path.join(tmpdir(), `ocx-swift-cli-${who.user}-`));
+  const env = cliEnv(p.url, who, { HOME: dir, OS_AUTH_VERSION: '3' });
   const cli: SwiftCli = {
     dir,
     async run(...args) {
@@ -60,7 +51,8 @@ export function swiftCli(p: LabProxy): SwiftCli {
     },
     async ok(...args) {
       const r = await cli.run(...args);
-      if (r.code !== 0) throw new Error(`swift ${args.join(' ')} exited ${r.code}:\n${r.out}\n${r.err}`);
+      if (r.code !== 0)
+        throw new Error(`swift ${args.join(' ')} (as ${who.user}) exited ${r.code}:\n${r.out}\n${r.err}`);
       return r.out;
     },
   };
@@ -71,15 +63,7 @@ export function swiftCli(p: LabProxy): SwiftCli {
 export async function proxyLogin(p: LabProxy): Promise<{ token: string; account: string }> {
   const res = await request(p.server)
     .post('/identity/v3/auth/tokens')
-    .send({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo-secret' } },
-        },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    });
+    .send(passwordAuth('demo', 'demo-secret', 'demo'));
   if (res.status !== 201) throw new Error(`login through the proxy: HTTP ${res.status}`);
   return {
     token: res.headers['x-subject-token'] as string,

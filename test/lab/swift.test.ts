@@ -5,7 +5,7 @@ import request from 'supertest';
 import { startLabProxy, type LabProxy } from '../support/lab';
 import { proxyLogin, requireLabSwift, swiftCli, flushSwift, type SwiftCli } from './swift-support';
 
-// Debian's swift CLI against the proxy in front of the lab's real Swift clusters (issue 4 "Done when").
+// Debian's swift CLI against the proxy in front of the lab's real Swift clusters.
 jest.setTimeout(300_000);
 let p: LabProxy;
 let cli: SwiftCli;

@@ -1,61 +1,22 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { labInfo, startLabProxy, type LabProxy } from '../support/lab';
-import { requireLabSwift } from './swift-support';
+import { requireLabSwift, swiftCli, type SwiftCli } from './swift-support';
+import { passwordAuth } from '../support/keystone-auth';
 
 // The lab's tempauth Swift (lab-tempauth) behind the proxy, used by two home projects: demo (tempauth account
 // test) and other (account other), as deploy/lab/swift.sh and its merge into ocx.yaml set it up. Through the
 // proxy, with Debian's swift CLI, neither sees, reads, overwrites or deletes the other's containers there.
 jest.setTimeout(300_000);
-const run = promisify(execFile);
 const STATIC = 'lab-tempauth';
 const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const C = `iso-${id}`;
 
-interface Cli {
-  dir: string;
-  run(...args: string[]): Promise<{ out: string; err: string; code: number }>;
-  ok(...args: string[]): Promise<string>;
-}
-
 /** `/usr/bin/swift` logged in through the proxy's Keystone as a lab user (Keystone v3). */
-function cliAs(p: LabProxy, user: string, password: string, project: string): Cli {
-  const dir = mkdtempSync(path.join(tmpdir(), `ocx-iso-${user}-`));
-  const env = {
-    PATH: '/usr/bin:/bin',
-    HOME: dir,
-    OS_AUTH_URL: `${p.url}/identity/v3`,
-    OS_USERNAME: user,
-    OS_PASSWORD: password,
-    OS_PROJECT_NAME: project,
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_AUTH_VERSION: '3',
-    OS_IDENTITY_API_VERSION: '3',
-  };
-  const cli: Cli = {
-    dir,
-    async run(...args) {
-      try {
-        const r = await run('/usr/bin/swift', args, { env, cwd: dir, timeout: 120_000 });
-        return { out: r.stdout, err: r.stderr, code: 0 };
-      } catch (e) {
-        const x = e as { stdout?: string; stderr?: string; code?: number };
-        return { out: x.stdout ?? '', err: x.stderr ?? String(e), code: x.code ?? 1 };
-      }
-    },
-    async ok(...args) {
-      const r = await cli.run(...args);
-      if (r.code !== 0) throw new Error(`swift ${args.join(' ')} (as ${user}) exited ${r.code}:\n${r.out}\n${r.err}`);
-      return r.out;
-    },
-  };
-  return cli;
+function cliAs(p: LabProxy, user: string, password: string, project: string): SwiftCli {
+  return swiftCli(p, { user, password, project });
 }
 
 /** Container names in a tempauth account, asked of the lab Swift directly (not through the proxy). */
@@ -69,8 +30,8 @@ async function upstreamContainers(user: string, key: string): Promise<string[]> 
 }
 
 let p: LabProxy;
-let demo: Cli;
-let other: Cli;
+let demo: SwiftCli;
+let other: SwiftCli;
 const users = () => Object.fromEntries(labInfo().users.map((u) => [u.name, u]));
 
 beforeAll(async () => {
@@ -131,17 +92,7 @@ describe('two home projects at the lab tempauth Swift', () => {
   it('a home project with no account there (admin) is not given one: a miss is 404, the listing whole', async () => {
     const login = await request(p.server)
       .post('/identity/v3/auth/tokens')
-      .send({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: {
-              user: { name: 'admin', domain: { name: 'Default' }, password: labInfo().home.admin_password },
-            },
-          },
-          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-        },
-      });
+      .send(passwordAuth('admin', labInfo().home.admin_password, 'admin'));
     expect(login.status).toBe(201);
     const token = login.headers['x-subject-token'] as string;
     const account = `/object-store/v1/AUTH_${(login.body as { token: { project: { id: string } } }).token.project.id}`;

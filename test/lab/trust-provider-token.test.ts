@@ -7,6 +7,7 @@
 // (`nova volume-attach SERVER VOL@bu-keystone`) still works is test/lab/mix-and-match.test.ts.
 import request from 'supertest';
 import { keystoneLogin, labConfig, labInfo, startLabProxy, LAB_DIR, type LabProxy } from '../support/lab';
+import { passwordAuth } from '../support/keystone-auth';
 
 jest.setTimeout(300_000);
 
@@ -88,15 +89,7 @@ beforeAll(async () => {
 
   const login = await request(p.server)
     .post('/identity/v3/auth/tokens')
-    .send({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo-secret' } },
-        },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-      },
-    });
+    .send(passwordAuth('demo', 'demo-secret', 'demo'));
   expect(login.status).toBe(201);
   demo = {
     token: login.headers['x-subject-token'] as string,

@@ -4,7 +4,7 @@ import { authed, hostileBatch, startSession, type HostileCase, type Session } fr
 import { header, type RawRequest } from './support/raw-http';
 import { requestText } from './support/upstream-record';
 
-// Issue 6 §3 / DESIGN.md "Naming a provider": a malformed or unknown `@provider` suffix wherever a client names
+// docs/contract.md "Naming a provider": a malformed or unknown `@provider` suffix wherever a client names
 // a resource (bodies, paths, Swift container names) is a 400 in the service's format, and the request goes
 // nowhere: no provider ever sees the hostile name.
 

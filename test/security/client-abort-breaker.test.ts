@@ -6,7 +6,7 @@ import { passwordAuth } from '../support/harness';
 import { startHygieneHarness } from './support/hygiene-harness';
 import { encodeRequest } from './support/raw-http';
 
-// Finding (bench/latency.js, issue 6 §1): clients that go away while their call to a provider is in flight must
+// Finding (bench/latency.js): clients that go away while their call to a provider is in flight must
 // not count as that provider failing. Otherwise five impatient clients (or one client opening five requests and
 // closing them) open the provider's breaker and every other user's calls to it are refused with a 503 for the
 // whole cooling period: a denial of service by disconnecting. A real provider failure still opens the breaker.

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { WITH_CREATE, type FrontSpec } from './support/fronts';
 import { authed, hostileBatch, startSession, type HostileCase, type Session } from './support/hostile-session';
 
-// Issue 6 §3: wrong or missing content types. OpenStack APIs speak JSON: XML, forms, multipart and unlabelled
+// Wrong or missing content types. OpenStack APIs speak JSON: XML, forms, multipart and unlabelled
 // text are refused (400, or 415 where the service checks the media type first), never a 5xx.
 
 let s: Session;

@@ -2,7 +2,7 @@ import { WITH_CREATE, type FrontSpec } from './support/fronts';
 import { requestText } from './support/upstream-record';
 import { authed, hostileBatch, startSession, type HostileCase, type Session } from './support/hostile-session';
 
-// Issue 6 §3: malformed and deeply nested JSON on every JSON-reading route is a 400 in the service's format
+// Malformed and deeply nested JSON on every JSON-reading route is a 400 in the service's format
 // (the proxy's own 404 for an unmounted front), never a 5xx, never a prototype polluted by "__proto__" keys.
 
 let s: Session;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { authed, hostileBatch, startSession, type HostileCase, type Session } from './support/hostile-session';
 import type { RawRequest } from './support/raw-http';
 
-// Issue 6 §3: invalid microversions. Nova: a malformed version is a 400 ("API Version String banana is of invalid
+// Invalid microversions. Nova: a malformed version is a 400 ("API Version String banana is of invalid
 // format"), a well-formed one outside [min, max] a 406; Cinder the same for `OpenStack-API-Version: volume x`.
 // On merged listings (every provider asked), routed calls and creates alike: never a 5xx, never a 200 that
 // silently used another version.

@@ -2,7 +2,7 @@ import { FRONTS, MOUNTED, WITH_CREATE, type FrontSpec } from './support/fronts';
 import { authed, hostileBatch, startSession, type HostileCase, type Session } from './support/hostile-session';
 import { header } from './support/raw-http';
 
-// Issue 6 §3: oversized headers and bodies. Node's HTTP parser answers an oversized header block itself (431,
+// Oversized headers and bodies. Node's HTTP parser answers an oversized header block itself (431,
 // maxHeaderSize 16 KiB); JSON bodies over limits.json_body (1 MiB by default) are a 413 in the service's format,
 // whether framed by Content-Length or chunked; Swift's own name and metadata limits are 400s.
 
@@ -210,5 +210,5 @@ hostileBatch('oversized headers and URLs', FRONTS.flatMap(headerCases), () => s)
 hostileBatch('Swift name and metadata limits', swiftLimits, () => s);
 
 it('every mounted front is covered', () => {
-  expect(MOUNTED.map((f) => f.name)).toEqual(['identity', 'compute', 'volume', 'image', 'object-store']);
+  expect(MOUNTED.map((f) => f.name)).toEqual(['identity', 'compute', 'volume', 'image', 'object-store', 'network']);
 });

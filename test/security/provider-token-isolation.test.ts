@@ -5,7 +5,7 @@ import { passwordAuth } from '../support/harness';
 import { startHygieneHarness } from './support/hygiene-harness';
 import { upstreamRequests, type SeenUpstream } from './support/upstream-record';
 
-// Issue 6 §4 / DESIGN.md "Security": a provider token is used only for the (user, home project, provider) it was
+// docs/contract.md "Security": a provider token is used only for the (user, home project, provider) it was
 // made for. Property: users demo and demo2 (home project demo) and other (home project other, mapped to
 // bu-keystone's `shared` by project_map) call bu-keystone through the proxy concurrently, interleaved in a
 // seeded random order, re-logging in between rounds so every user holds several home tokens. Every request the

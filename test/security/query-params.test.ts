@@ -2,7 +2,7 @@ import { FRONTS, type FrontSpec } from './support/fronts';
 import { authed, hostileBatch, startSession, type HostileCase, type Session } from './support/hostile-session';
 import type { RawResponse } from './support/raw-http';
 
-// Issue 6 §3: duplicate and conflicting query parameters, huge `limit`, negative or unknown `marker`, nonsense
+// Duplicate and conflicting query parameters, huge `limit`, negative or unknown `marker`, nonsense
 // sort specs, on every merged listing. Each gets what the real service answers (a 400 mostly; Swift ignores a
 // limit that is not a number and refuses one over 10 000 with 412; Nova, Cinder and Glance cap a huge limit),
 // never a 5xx, and a merged listing never answers more rows than asked for.
@@ -90,6 +90,19 @@ const SWIFT: Row[] = [
   ['NUL marker', 'marker=%00', [200, 204, 400, 412]],
 ];
 
+const NEUTRON: Row[] = [
+  ['negative limit', 'limit=-1', [400]],
+  ['non-numeric limit', 'limit=abc', [400]],
+  ['20-digit limit (everything)', 'limit=99999999999999999999', [200]],
+  ['sort_key without sort_dir', 'sort_key=name', [400]],
+  ['sideways sort_dir', 'sort_key=name&sort_dir=sideways', [400]],
+  ['__proto__ sort_key', 'sort_key=__proto__&sort_dir=asc', [400]],
+  ['unknown uuid marker', `limit=1&marker=${UUID}`, [404]],
+  ['marker without limit (ignored)', `marker=${UUID}`, [200]],
+  ['page_reverse across providers', 'limit=1&page_reverse=true', [400]],
+  ['two limits (one applies)', 'limit=1&limit=2', [200], atMost(2)],
+];
+
 const KEYSTONE: Row[] = [
   // Keystone lists are not paged by marker: it ignores both (list_limit is the server's own).
   ['negative limit (ignored)', 'limit=-1', [200]],
@@ -102,6 +115,7 @@ function rowsFor(front: FrontSpec): Row[] {
   if (front.paging === 'glance') return GLANCE;
   if (front.paging === 'swift') return SWIFT;
   if (front.paging === 'keystone') return KEYSTONE;
+  if (front.paging === 'neutron') return NEUTRON;
   // An unmounted front: every query is a 404 for the path.
   return NOVA.slice(0, 6).map(([label, query]) => [label, query, [404]]);
 }

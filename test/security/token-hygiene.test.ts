@@ -5,7 +5,7 @@ import { passwordAuth } from '../support/harness';
 import { STATIC_KEY, STATIC_PROVIDER, startHygieneHarness } from './support/hygiene-harness';
 import { collectSecrets, leaksIn, type Secret } from './support/secrets';
 
-// Issue 6 §4 / DESIGN.md "Security": tokens and passwords never appear in logs, metrics or error bodies. One run
+// docs/contract.md "Security": tokens and passwords never appear in logs, metrics or error bodies. One run
 // drives every path that handles a credential (logins of every kind, validation, revocation, K2K to two
 // providers including a failing one, a static-credential Swift, merged listings, routed calls, object and image
 // data, client errors and a provider outage) with the logger at `trace`; then every token the fake Keystones

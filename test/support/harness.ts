@@ -32,11 +32,4 @@ export async function startHarness(
   };
 }
 
-export function passwordAuth(user: string, password: string, project?: string): Record<string, unknown> {
-  return {
-    auth: {
-      identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } },
-      ...(project ? { scope: { project: { name: project, domain: { name: 'Default' } } } } : {}),
-    },
-  };
-}
+export { passwordAuth } from './keystone-auth';

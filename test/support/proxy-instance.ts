@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import { answerInFlightBeforeClientErrors } from '../../src/http/client-errors';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { buildApp, type Proxy } from '../../src/app';
 import { compileConfig } from '../../src/config/load';
 import { createLogger } from '../../src/observability/logger';
 
-/** One in-process proxy instance on its own port (several may share a Redis: issue 7). */
+/** One in-process proxy instance on its own port (several may share a Redis). */
 export interface ProxyInstance {
   proxy: Proxy;
   server: Server;
@@ -33,6 +34,7 @@ export async function startInstance(
     },
   });
   const proxy = buildApp(config, { logger: createLogger(logLevel, sink) });
+  answerInFlightBeforeClientErrors(server);
   server.on('request', proxy.app);
   return {
     proxy,

@@ -15,6 +15,8 @@ only glance, cinder and nova matter here); OCX_LAB_NOVA_VIA_PROXY (default 1: th
 Glance through the proxy at 127.0.0.1:8080); OCX_LAB_OPENSTACK_WAIT (seconds, default 300).
 """
 import concurrent.futures as cf
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -45,9 +47,10 @@ RABBIT = {'port': 5672, 'dist_port': 25672, 'epmd_port': 4369, 'user': 'ocx', 'p
           'node': 'ocx-lab@localhost', 'dir': os.path.join(OSDIR, 'rabbitmq')}
 # Ports of each cloud's services. The Keystone ports are deploy/lab/lib.sh's.
 CLOUDS = {
-    'home': {'keystone': 5001, 'glance': 9292, 'cinder': 8776, 'nova': 8774, 'placement': 8778, 'neutron': 9696},
+# Neutron: the real neutron-server of deploy/lab/neutron.sh (deploy/lab/neutron/lab_neutron.py's ports).
+    'home': {'keystone': 5001, 'glance': 9292, 'cinder': 8776, 'nova': 8774, 'placement': 8778, 'neutron': 9698},
     'bu-keystone': {'keystone': 5002, 'glance': 9293, 'cinder': 8777, 'nova': 8775, 'placement': 8779,
-                    'neutron': 9697},
+                    'neutron': 9699},
 }
 COMPONENTS = ('glance', 'cinder', 'nova')
 # Keystone users of each component (password NAME-secret, roles admin + service in project service).
@@ -420,9 +423,6 @@ def cloud_procs(cloud, components):
                           launcher('cinder.cmd.volume') + ['--config-file', cinder_conf],
                           ['cinder.cmd.volume', cinder_conf], [cinder_conf]))
     if 'nova' in components:
-        procs.append(Proc(cloud, 'neutron-stub', [PY, os.path.join(HERE, 'neutron_stub.py'), str(c['neutron'])],
-                          ['neutron_stub.py', str(c['neutron'])], [os.path.join(HERE, 'neutron_stub.py')],
-                          c['neutron'], web(c['neutron'])))
         procs.append(Proc(cloud, 'placement-api',
                           ['/usr/bin/uwsgi-core', '--plugin', 'python3', '--http-socket', '127.0.0.1:%d' % c['placement'],
                            '--wsgi-file', service, '--env', 'OCX_LAB_WSGI_SCRIPT=/usr/bin/placement-api',
@@ -775,7 +775,6 @@ def up(clouds):
             for n in ('cinder-api', 'cinder-scheduler', 'cinder-volume'):
                 task('p:%s:%s' % (c, n), start_if_needed(by[n]), 'db:%s:cinder' % c, 'rabbit')
         if 'nova' in components:
-            task('p:%s:neutron-stub' % c, start_if_needed(by['neutron-stub']))
             task('p:%s:placement-api' % c, start_if_needed(by['placement-api']), 'db:%s:placement' % c)
             task('p:%s:nova-api' % c, start_if_needed(by['nova-api']), 'db:%s:nova' % c, 'rabbit')
             for n, pattern in (('nova-conductor', 'Starting conductor node'),
@@ -917,7 +916,21 @@ def provision(ks, components):
 
 
 # ---------------------------------------------------------------- lab.json
+@contextlib.contextmanager
+def lab_json_locked():
+    """lab.json is merged by this script and by deploy/lab/neutron/lab_neutron.py, which up.sh runs in parallel:
+    each read-modify-write holds this lock, so neither loses the other's section."""
+    with open(os.path.join(LAB, 'lab.json.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def merge_lab_json(clouds, components, resources):
+    with lab_json_locked():
+        _merge_lab_json(clouds, components, resources)
+
+
+def _merge_lab_json(clouds, components, resources):
     path = os.path.join(LAB, 'lab.json')
     try:
         with open(path) as f:
@@ -944,10 +957,10 @@ def merge_lab_json(clouds, components, resources):
             entry['endpoints']['volume'] = 'http://127.0.0.1:%d/v3' % p['cinder']
             entry['volume_backend'] = 'lab-%s@fake' % c
         if 'nova' in components:
-            entry['ports'].update(nova=p['nova'], placement=p['placement'], neutron_stub=p['neutron'])
+            entry['ports'].update(nova=p['nova'], placement=p['placement'], neutron=p['neutron'])
             entry['endpoints'].update(compute='http://127.0.0.1:%d/v2.1' % p['nova'],
                                       placement='http://127.0.0.1:%d' % p['placement'],
-                                      network_stub='http://127.0.0.1:%d' % p['neutron'])
+                                      network='http://127.0.0.1:%d' % p['neutron'])
             v = cloud_values(c)
             entry['nova'] = {'glance_api_servers': v['NOVA_GLANCE'], 'cinder_endpoint_template': v['NOVA_CINDER'],
                              'neutron_endpoint_override': v['NEUTRON_URL'], 'compute_host': 'lab-' + c}

@@ -1,10 +1,11 @@
 import type { OcxError } from '../errors';
 import { renderKeystone } from './keystone';
+import { renderNeutron } from './neutron';
 import { renderNovaStyle } from './nova';
 import { renderGlance, renderSwift } from './plain';
 import type { RenderedError } from './types';
 
-export type ErrorFlavour = 'identity' | 'compute' | 'volume' | 'image' | 'object-store' | 'proxy';
+export type ErrorFlavour = 'identity' | 'compute' | 'volume' | 'image' | 'object-store' | 'network' | 'proxy';
 
 /** The one table from service to error body format. */
 const RENDERERS: Record<ErrorFlavour, (err: OcxError) => RenderedError> = {
@@ -13,6 +14,7 @@ const RENDERERS: Record<ErrorFlavour, (err: OcxError) => RenderedError> = {
   volume: renderNovaStyle,
   image: renderGlance,
   'object-store': renderSwift,
+  network: renderNeutron,
   proxy: renderKeystone,
 };
 

@@ -34,7 +34,7 @@ export interface MergedSwiftPage {
 
 /**
  * The page one big listing of the union would give, from one page per provider asked with the same window
- * (DESIGN.md "Swift: one account over many clusters"). Every provider's page holds all of its rows up to its last
+ * (docs/contract.md "Swift: one account over many clusters"). Every provider's page holds all of its rows up to its last
  * one, so a k-way merge in Swift's byte order is exact up to `window.limit` rows, and up to the point where a page
  * that is not complete runs out. Same-name rows become one row: in account listings the containers are summed
  * (count, bytes; newest last_modified; the other fields from the first provider); in container listings the

@@ -38,7 +38,8 @@ export class K2kError extends OcxError {
  * project there maps to their home project. Lookups and listings skip such a provider instead of failing, so a
  * miss stays a 404. A provider that could not answer the project list (5xx) is a failure, not this.
  */
-export function isUnmapped(err: unknown): err is K2kError {
+export function isUnmapped(err: unknown): err is K2kError | ProviderNotChosen {
+  if (err instanceof ProviderNotChosen) return true;
   if (!(err instanceof K2kError)) return false;
   if (err.step === 'service-provider') return true;
   return err.step === 'project-map' && (err.upstreamStatus === undefined || err.upstreamStatus < 500);
@@ -47,4 +48,22 @@ export function isUnmapped(err: unknown): err is K2kError {
 /** Fan-out failures without the providers where the caller is unmapped (absent there, not failed). */
 export function withoutUnmapped<F extends { error: unknown }>(failed: readonly F[]): F[] {
   return failed.filter((f) => !isUnmapped(f.error));
+}
+
+/**
+ * The caller's home project did not choose this provider (its `ocx-providers:` tag, docs/exchange.md). Listings and
+ * lookups skip it like an unmapped one; a call that names it (`ID@provider`, X-OCX-Provider) is a 400 saying so.
+ */
+export class ProviderNotChosen extends OcxError {
+  constructor(
+    readonly provider: string,
+    chosen: readonly string[],
+  ) {
+    super(
+      400,
+      'badRequest',
+      `Provider ${provider} is not among the providers this project uses (${chosen.join(', ')}); ` +
+        'a project admin can change the choice at /ocx/v1/projects/current/providers.',
+    );
+  }
 }

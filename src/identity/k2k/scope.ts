@@ -37,7 +37,7 @@ export async function scopeToProject(
 }
 
 /**
- * Project mapping (DESIGN.md "Projects"): an explicit config entry by home project id or name first, else the
+ * Project mapping (docs/contract.md "Projects"): an explicit config entry by home project id or name first, else the
  * project with the home project's name among those the federated user can see at the provider.
  */
 export async function mapProject(

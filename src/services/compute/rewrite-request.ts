@@ -7,10 +7,11 @@ import {
   withoutKey,
   type JsonObject,
   type ResourceRef,
-} from '../routed/at-provider-refs';
+} from '../front-engine/at-provider-refs';
+import { rewriteServerNetworks } from '../network/server-networks';
 
 /**
- * Nova request bodies naming resources with `@provider` (issue 5: Nova's schemas reject "@" in `volumeId`,
+ * Nova request bodies naming resources with `@provider`: Nova's schemas reject "@" in `volumeId`,
  * `imageRef` and BDM `uuid`). Pure: new documents out, the references found reported for the location cache.
  */
 export interface BodyRewrite {
@@ -22,6 +23,8 @@ export interface ServerCreateRewrite extends BodyRewrite {
   /** Provider from `server.name` = `NAME@provider`. */
   nameProvider?: string;
   availabilityZone?: string;
+  /** The provider a `networks` entry names with `ID@provider` (services/network/server-networks.ts). */
+  networkProvider?: string;
 }
 
 /** BDM v2 `source_type` → the kind of resource its `uuid` names. */
@@ -48,7 +51,9 @@ export function rewriteServerCreate(doc: unknown, known: readonly string[]): Ser
   const refs: ResourceRef[] = [];
   if (!isObject(doc) || !isObject(doc['server'])) return { body: doc, refs };
   const named = stripName(doc['server'], known);
-  let server: JsonObject = stripRef(named.obj, 'imageRef', 'image', known, refs);
+  const nets = rewriteServerNetworks(stripRef(named.obj, 'imageRef', 'image', known, refs), known);
+  let server: JsonObject = nets.server;
+  refs.push(...nets.refs);
   if ('block_device_mapping_v2' in server) {
     server = {
       ...server,
@@ -66,13 +71,18 @@ export function rewriteServerCreate(doc: unknown, known: readonly string[]): Ser
     refs,
     nameProvider: named.provider,
     availabilityZone: takeZone(server),
+    networkProvider: nets.provider,
   };
 }
 
-/** The availability zone named a provider: drop it so that provider uses its default zone (DESIGN.md). */
-export function dropServerZone(doc: unknown): unknown {
+/**
+ * The availability zone named a provider: replaced by the zone part of `PROVIDER:zone`, else dropped so that
+ * provider uses its default zone (docs/contract.md).
+ */
+export function dropServerZone(doc: unknown, zone?: string): unknown {
   if (!isObject(doc) || !isObject(doc['server'])) return doc;
-  return { ...doc, server: withoutKey(doc['server'], 'availability_zone') };
+  const server = withoutKey(doc['server'], 'availability_zone');
+  return { ...doc, server: zone === undefined ? server : { ...server, availability_zone: zone } };
 }
 
 /** `POST|PUT /servers/{id}/os-volume_attachments[/{id}]`: `volumeId` (attach, swap). */

@@ -1,41 +1,56 @@
 import { Router, type Request, type Response } from 'express';
 import { contextOf } from '../../http/context';
-import type { ResourceRef } from '../routed/at-provider-refs';
-import { resourceRef } from '../routed/explicit-provider';
-import { Front } from '../routed/front';
-import type { FrontDeps } from '../routed/front-deps';
-import type { ListingCursors } from '../routed/listing-cursors';
-import { MergedListings } from '../routed/merged-listing';
-import { splitPath } from '../routed/path-segments';
-import { placeCreate } from '../routed/placement';
-import { checkMicroversion, requestedMicroversion } from '../routed/microversion';
-import { microversionRange, serveVersions } from '../routed/version-documents';
-import { SERVER_PROBE, SERVERS_BRIEF, SERVERS_DETAIL, computeIds } from './compute-listings';
+import type { ResourceRef } from '../front-engine/at-provider-refs';
+import { resourceRef } from '../front-engine/explicit-provider';
+import { endsInSlash, Front } from '../front-engine/front';
+import type { FrontDeps } from '../front-engine/front-deps';
+import type { ListingCursors } from '../front-engine/listing-cursors';
+import { MergedListings } from '../front-engine/merged-listing';
+import { splitPath } from '../front-engine/path-segments';
+import { placeWithPolicy } from '../exchange/placement-policy';
+import { checkServerNetworks } from '../network/server-networks';
+import { spanningFor } from '../network/spanning/spanning-networks';
+import { QUOTA_PATHS, summedQuotas } from '../exchange/quota-routes';
+import { checkMicroversion, requestedMicroversion } from '../front-engine/microversion';
+import { knownRange, serveVersionDocument } from '../front-engine/version-documents';
+import {
+  INSTANCE_ACTIONS_PROBE,
+  SERVER_PROBE,
+  showServerZone,
+  SERVERS_BRIEF,
+  SERVERS_DETAIL,
+  computeIds,
+} from './compute-listings';
 import { dropServerZone, rewriteServerAction, rewriteServerCreate, rewriteVolumeAttachment } from './rewrite-request';
 
 /**
- * The proxy's Nova at /compute (issue 5 §3): merged `servers`; server calls routed to the server's provider;
+ * The proxy's Nova at /compute: merged `servers`; server calls routed to the server's provider;
  * `@provider` stripped from volume, image and BDM references (held for the Cinder and Glance calls the home
  * Nova then makes through the proxy, remembered once the named provider answers one); everything else at home
  * unless targeted.
  */
 export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
-  const front = new Front(deps, 'compute', computeIds);
+  const front = new Front(deps, 'compute', computeIds, undefined, showServerZone);
   const listings = new MergedListings(front, cursors);
+  // A spanning network named in a server create is its twin at the server's provider (network/spanning/).
+  const spanning = spanningFor(deps);
   const router = Router();
   const self = (req: Request): string => `${deps.config.publicUrl}${req.baseUrl}${req.path}`.replace(/\/+$/, '');
 
   router.get(['/', '/v2.1', '/v2.1/'], (req, res) =>
-    serveVersions(front, req, res, (ep) => (req.path === '/' ? `${ep.root}/` : `${ep.base}/`), true),
+    serveVersionDocument(front, req, res, req.path === '/' ? 'root' : 'versioned'),
   );
+
+  // Limits and quota sets summed over the caller's providers (services/exchange/quota-routes.ts).
+  router.get([...QUOTA_PATHS.compute], summedQuotas(front));
 
   router.use('/v2.1', async (req: Request, res: Response) => {
     if (requestedMicroversion(req.headers, 'compute') !== undefined) {
-      const range = await microversionRange(front, req, res, (ep) => `${ep.root}/`);
-      checkMicroversion(req.headers, 'compute', range);
+      checkMicroversion(req.headers, 'compute', knownRange(front));
     }
     const segments = splitPath(req.path);
     const [collection, second] = segments;
+    if (endsInSlash(req)) return forwardAsIs(req, res, segments);
     if (collection === 'servers' && segments.length <= 2 && req.method === 'GET') {
       if (second === undefined) return listings.serve(req, res, SERVERS_BRIEF, self(req));
       if (second === 'detail') return listings.serve(req, res, SERVERS_DETAIL, self(req));
@@ -48,21 +63,35 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
     await front.forwardTo(req, res, ctx, caller, provider, { segments, json: await front.json(req) });
   });
 
+  /** Nova's own answer to a path it routes nowhere (an empty id): at home unless targeted. */
+  async function forwardAsIs(req: Request, res: Response, segments: string[]): Promise<void> {
+    const ctx = contextOf(res.locals);
+    const caller = await front.caller(req);
+    const provider = front.targeted(req) ?? front.home;
+    await front.forwardTo(req, res, ctx, caller, provider, {
+      segments,
+      trailingSlash: true,
+      json: await front.json(req),
+    });
+  }
+
   /** POST /servers: placed by name@provider, availability zone, X-OCX-Provider, policy. */
   async function createServer(req: Request, res: Response): Promise<void> {
     const ctx = contextOf(res.locals);
     const caller = await front.caller(req);
     const rewrite = rewriteServerCreate(await front.json(req), front.known);
-    const placement = placeCreate({
+    const placement = await placeWithPolicy(front, req, ctx, caller, rewrite.body, {
       nameProvider: rewrite.nameProvider,
       availabilityZone: rewrite.availabilityZone,
       headerProvider: front.targeted(req),
-      policy: deps.config.placement.policy,
+      referencedProvider: rewrite.networkProvider,
       home: front.home,
       known: front.known,
     });
-    const json = placement.dropAvailabilityZone ? dropServerZone(rewrite.body) : rewrite.body;
+    let json = placement.dropAvailabilityZone ? dropServerZone(rewrite.body, placement.zone) : rewrite.body;
     const refs = rewrite.refs;
+    checkServerNetworks(refs, placement.provider);
+    if (spanning) json = await spanning.serverCreate(req, ctx, caller, placement.provider, json);
     await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['servers'], json, refs });
   }
 
@@ -79,12 +108,14 @@ export function computeRoutes(deps: FrontDeps, cursors: ListingCursors): Router 
     } else if (rest[0] === 'action' && req.method === 'POST') {
       ({ body: json, refs } = rewriteServerAction(json, front.known));
     }
+    // Nova lists the actions of a deleted server (2.21): located by them, not by a show that is a 404 by then.
+    const probe = rest[0] === 'os-instance-actions' && req.method === 'GET' ? INSTANCE_ACTIONS_PROBE : SERVER_PROBE;
     await front.forwardRouted(
       req,
       res,
       ctx,
       caller,
-      { probe: SERVER_PROBE, ...ref },
+      { probe, ...ref },
       { segments: ['servers', ref.id, ...rest], json, refs },
     );
   }

@@ -3,7 +3,7 @@ import type { UrlMapping } from '../../catalog/links';
 import type { CatalogEntry, CatalogVars } from '../../catalog/template';
 import type { Config, ProviderConfig } from '../../config/types';
 import { BadRequest } from '../../errors/errors';
-import { readBody } from '../../http/body';
+import { hasBody, readBody } from '../../http/body';
 import { contextOf } from '../../http/context';
 import { authenticate } from '../../identity/caller';
 import type { ProviderSessions } from '../../identity/provider-sessions';
@@ -14,7 +14,7 @@ import { targetedProvider } from '../../location/provider-header';
 import type { UpstreamClient } from '../../upstream/client';
 import { forward, relayResponse, sendUpstream } from '../forward';
 import { callWithSession } from '../provider-call';
-import { joinPath, splitPath } from '../routed/path-segments';
+import { joinPath, splitPath } from '../front-engine/path-segments';
 
 export interface IdentityDeps {
   config: Config;
@@ -22,10 +22,12 @@ export interface IdentityDeps {
   validator: TokenValidator;
   sessions: ProviderSessions;
   renderCatalog: (vars: CatalogVars) => CatalogEntry[];
+  /** Starts the K2K exchanges of a fresh token in the background (src/identity/warm-up.ts). */
+  warmUp?: (token: string) => void;
 }
 
 /**
- * The proxy's Keystone at /identity (issue 2 §3): discovery and token calls go to the home Keystone with the
+ * The proxy's Keystone at /identity: discovery and token calls go to the home Keystone with the
  * catalog swapped for the proxy's; other /v3 calls pass through, to a provider when X-OCX-Provider names one.
  */
 export function identityRoutes(deps: IdentityDeps): Router {
@@ -73,6 +75,9 @@ export function identityRoutes(deps: IdentityDeps): Router {
           const info = parseTokenBody(doc);
           // Remember the fresh token: the client's next call needs no validation round trip.
           if (info && typeof subject === 'string') deps.validator.remember(subject, info);
+          // Started as soon as the token's body is known, before the answer is written, so the exchanges run
+          // while the client reads it; warm() only queues them: the login never waits for them.
+          if (info?.projectId && up.status === 201 && typeof subject === 'string') deps.warmUp?.(subject);
           return rewriteTokenBody(doc, deps.renderCatalog, {
             publicUrl: config.publicUrl,
             region: region(info?.region),
@@ -148,7 +153,7 @@ export function identityRoutes(deps: IdentityDeps): Router {
     const target = targetedProvider(req.headers['x-ocx-provider'], names) ?? home.name;
     const provider = config.providers.find((p) => p.name === target) as ProviderConfig;
     const path = `/v3${keystonePath(req.path)}${query(req)}`;
-    const body = hasBody(req) ? await readBody(req, config.limits.jsonBodyBytes) : undefined;
+    const body = hasBody(req.headers) ? await readBody(req, config.limits.jsonBodyBytes) : undefined;
     if (target === home.name) {
       const token = req.headers['x-auth-token'];
       await forward(upstream, req, res, ctx, {
@@ -199,8 +204,4 @@ function tokenHeaders(req: Request): { token?: string; extraHeaders: Record<stri
     token: typeof auth === 'string' ? auth : undefined,
     extraHeaders: typeof subject === 'string' ? { 'x-subject-token': subject } : {},
   };
-}
-
-function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }

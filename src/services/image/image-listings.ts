@@ -1,6 +1,6 @@
-import { idsIn, type SeenId } from '../routed/learn-locations';
-import type { ListingSpec } from '../routed/listing-spec';
-import type { Probe } from '../routed/locate-resource';
+import { idsIn, type SeenId } from '../front-engine/learn-locations';
+import type { ListingSpec } from '../front-engine/listing-spec';
+import type { Probe } from '../front-engine/locate-resource';
 
 /** Glance's images as the proxy routes and merges them. */
 export const IMAGE_PROBE: Probe = {

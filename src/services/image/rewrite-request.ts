@@ -1,5 +1,5 @@
-import { translateProjectIds, type ProjectPair } from '../routed/project-ids';
-import { isObject, stripName, type ResourceRef } from '../routed/at-provider-refs';
+import { translateProjectIds, type ProjectPair } from '../front-engine/project-ids';
+import { isObject, stripName, type ResourceRef } from '../front-engine/at-provider-refs';
 
 /**
  * Glance request bodies: `NAME@provider` placement of a new image, and the owner in JSON-patch updates. Pure.

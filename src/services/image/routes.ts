@@ -1,22 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import { Conflict, ProviderUnavailable } from '../../errors/errors';
 import { contextOf, type RequestContext } from '../../http/context';
-import type { Caller } from '../../identity/provider-sessions';
-import { imageCallbacks } from '../routed/callback-calls';
-import { resourceRef } from '../routed/explicit-provider';
-import { Front, hasBody } from '../routed/front';
-import type { FrontDeps } from '../routed/front-deps';
-import type { ListingCursors } from '../routed/listing-cursors';
-import { MergedListings } from '../routed/merged-listing';
-import { splitPath } from '../routed/path-segments';
-import { placeCreate } from '../routed/placement';
+import type { Caller } from '../../identity/caller';
+import { imageCallbacks } from '../front-engine/callback-calls';
+import { resourceRef } from '../front-engine/explicit-provider';
+import { hasBody } from '../../http/body';
+import { endsInSlash, Front } from '../front-engine/front';
+import type { FrontDeps } from '../front-engine/front-deps';
+import type { ListingCursors } from '../front-engine/listing-cursors';
+import { MergedListings } from '../front-engine/merged-listing';
+import { splitPath } from '../front-engine/path-segments';
+import { placeWithPolicy } from '../exchange/placement-policy';
 import { validateImageCreate } from './validate-create';
-import { serveVersions } from '../routed/version-documents';
+import { serveVersionDocument } from '../front-engine/version-documents';
 import { IMAGE_PROBE, IMAGES, imageIds } from './image-listings';
 import { rewriteImageCreate, rewriteImagePatch } from './rewrite-request';
 
 /**
- * The proxy's Glance at /image (issue 5 §2): merged `GET /v2/images` with Glance's `next` links, creates placed,
+ * The proxy's Glance at /image: merged `GET /v2/images` with Glance's `next` links, creates placed,
  * calls about one image routed to where it lives, image data streamed both ways (never buffered); anything else
  * (schemas, info, tasks) at home unless targeted.
  */
@@ -26,12 +27,12 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
   const router = Router();
 
   router.get(['/', '/versions'], (req, res) =>
-    serveVersions(front, req, res, (ep) => `${ep.root}${req.path === '/' ? '/' : '/versions'}`, false),
+    serveVersionDocument(front, req, res, req.path === '/' ? 'root' : 'versioned'),
   );
 
   router.use(async (req: Request, res: Response) => {
     const segments = splitPath(req.path);
-    const isImages = segments[0] === 'v2' && segments[1] === 'images';
+    const isImages = segments[0] === 'v2' && segments[1] === 'images' && !endsInSlash(req);
     if (isImages && segments.length === 2 && req.method === 'GET')
       return listings.serve(req, res, IMAGES, '/v2/images');
     if (isImages && segments.length === 2 && req.method === 'POST') return createImage(req, res);
@@ -46,14 +47,16 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
       return front.forwardRouted(req, res, ctx, caller, { probe: IMAGE_PROBE, ...ref }, call);
     }
     const provider = front.targeted(req) ?? front.home;
-    await front.forwardTo(req, res, ctx, caller, provider, { segments, ...(await body(req)) });
+    // An empty id (`/v2/images/`) keeps its slash: Glance answers it (404), not the collection.
+    const trailingSlash = endsInSlash(req);
+    await front.forwardTo(req, res, ctx, caller, provider, { segments, trailingSlash, ...(await body(req)) });
   });
 
   /** JSON bodies are read (bounded) and rewritten; image data streams through untouched. */
   async function body(
     req: Request,
   ): Promise<{ json?: unknown; stream?: boolean; rewriteBody?: typeof rewriteImagePatch }> {
-    if (!hasBody(req)) return {};
+    if (!hasBody(req.headers)) return {};
     if (!/json/i.test(String(req.headers['content-type'] ?? ''))) return { stream: true };
     const json = await front.json(req);
     return req.method === 'PATCH' ? { json, rewriteBody: rewriteImagePatch } : { json };
@@ -66,10 +69,9 @@ export function imageRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
     const body = await front.json(req);
     validateImageCreate(body);
     const rewrite = rewriteImageCreate(body, front.known);
-    const placement = placeCreate({
+    const placement = await placeWithPolicy(front, req, ctx, caller, rewrite.body, {
       nameProvider: rewrite.nameProvider,
       headerProvider: front.targeted(req),
-      policy: deps.config.placement.policy,
       home: front.home,
       known: front.known,
     });

@@ -10,7 +10,7 @@ const ACCOUNT_COUNTERS =
 const PER_RESPONSE = ['content-length', 'content-type', 'etag', 'date', 'vary', 'content-encoding'];
 
 /**
- * Headers of the merged account (DESIGN.md: "HEAD sums container, object and byte counts"). Objects and bytes
+ * Headers of the merged account (docs/contract.md: "HEAD sums container, object and byte counts"). Objects and bytes
  * are summed. Containers are counted by name: same-name containers at several providers are one merged
  * container, so the sum is reduced by the duplicates seen in the rows fetched (exact whenever the rows cover
  * every provider's containers; otherwise an upper bound). Metadata and timestamps come from the first page

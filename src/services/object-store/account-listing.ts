@@ -6,7 +6,7 @@ import { sendListing } from './send-listing';
 import type { SwiftCall } from './swift-call';
 
 /**
- * Account GET: every provider's containers in one listing (DESIGN.md "Swift"), each provider asked for the
+ * Account GET: every provider's containers in one listing (docs/contract.md "Swift"), each provider asked for the
  * client's window in parallel and the pages k-way merged; same-name containers are one row.
  */
 export async function listAccount(call: SwiftCall): Promise<void> {

@@ -8,6 +8,10 @@ import { rewriteRequestHeaders } from './request-headers';
 import { forwardableHeaders } from './swift-client';
 import { queryParam, relayFrom, type SwiftCall } from './swift-call';
 import { accountOf } from './upstream-url';
+import { withoutUnmapped } from '../../identity/k2k/errors';
+import { sendMany } from './send-many';
+import { keyHeaders } from './signing-keys';
+import { discard } from './swift-client';
 
 /**
  * The one account over all providers: GET lists every container of every provider, HEAD sums the counters,
@@ -25,6 +29,25 @@ export async function accountRequest(call: SwiftCall): Promise<void> {
   await forwardAccount(call, targeted ?? call.client.home);
 }
 
+/**
+ * Account temp-url keys set or removed through the proxy are carried to the caller's account at every other
+ * provider, so a signed URL works wherever the object is (tempurl.ts): only those headers, after home took them.
+ * Providers that could not be told are named in X-OCX-Partial.
+ */
+async function propagateKeys(call: SwiftCall, provider: string): Promise<void> {
+  const headers = keyHeaders(call.req.headers as HeaderBag, 'account');
+  if (call.req.method !== 'POST' || Object.keys(headers).length === 0) return;
+  const others = call.client.names.filter((n) => n !== provider);
+  const result = await sendMany(call, others, { method: 'POST', headers });
+  // A provider where the caller has no project holds nothing of theirs: not a failure.
+  const partial = withoutUnmapped(result.failed).map((f) => f.provider);
+  for (const a of result.ok) {
+    discard(a.value);
+    if (a.value.status >= 300) partial.push(a.provider);
+  }
+  if (partial.length) call.res.setHeader('x-ocx-partial', partial.join(','));
+}
+
 async function forwardAccount(call: SwiftCall, provider: string): Promise<void> {
   const headers = rewriteRequestHeaders(forwardableHeaders(call.req.headers), {
     provider,
@@ -40,5 +63,6 @@ async function forwardAccount(call: SwiftCall, provider: string): Promise<void> 
     headers,
     body: hasBody ? call.req : undefined,
   });
+  if (up.status >= 200 && up.status < 300) await propagateKeys(call, provider);
   await relayFrom(call, provider, up);
 }

@@ -2,6 +2,7 @@
  * The body of a bulk-delete answer in the client's format, as swift/common/middleware/bulk.py get_response_body
  * writes it. Pure.
  */
+import { escapeMarkup } from '../../errors/format/markup';
 export interface BulkDeleteResult {
   responseStatus: string;
   responseBody: string;
@@ -53,10 +54,10 @@ export function renderBulkDelete(format: BulkFormat, r: BulkDeleteResult): strin
   if (format.endsWith('/xml')) {
     const lines = keys.map((k) => {
       const tag = k.replace(/ /g, '_').toLowerCase();
-      return `<${tag}>${xmlEscape(String(dict[k]))}</${tag}>\n`;
+      return `<${tag}>${escapeMarkup(String(dict[k]))}</${tag}>\n`;
     });
     const errs = r.errors.map(
-      ([n, s]) => `<object><name>${xmlEscape(n)}</name><status>${xmlEscape(s)}</status></object>\n`,
+      ([n, s]) => `<object><name>${escapeMarkup(n)}</name><status>${escapeMarkup(s)}</status></object>\n`,
     );
     return `<delete>\n${lines.join('')}<errors>\n${errs.join('')}</errors>\n</delete>\n`;
   }
@@ -66,8 +67,4 @@ export function renderBulkDelete(format: BulkFormat, r: BulkDeleteResult): strin
 
 function pyJson(v: string | number): string {
   return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -1,6 +1,7 @@
 import { BadRequest, PayloadTooLarge } from '../../errors/errors';
 import type { HeaderBag } from '../../upstream/headers';
 import type { InfoDoc } from './info-merge';
+import { LengthRequired, NotImplemented } from './swift-errors';
 
 /**
  * Swift's name and metadata constraints (swift/common/constraints.py), enforced by the proxy with the limits of
@@ -63,7 +64,21 @@ export function checkContainerName(name: string, limits: SwiftLimits): void {
   }
 }
 
-/** check_object_creation: the name, and a declared length over max_file_size (413 before reading a byte). */
+/**
+ * check_object_creation's first step, for an object PUT that carries its own body (not a copy): only `chunked` or
+ * a Content-Length frame it (else 501 / 411, swift/common/swob.py Request.message_length).
+ */
+export function checkBodyFraming(headers: HeaderBag): void {
+  const te = headers['transfer-encoding'];
+  if (typeof te === 'string' && te.split(',').length > 1) {
+    throw new NotImplemented('Unsupported Transfer-Coding header value specified in Transfer-Encoding header');
+  }
+  if (headers['content-length'] === undefined && (typeof te !== 'string' || te.trim().toLowerCase() !== 'chunked')) {
+    throw new LengthRequired();
+  }
+}
+
+/** check_object_creation: a declared length over max_file_size (413 before reading a byte), the name. */
 export function checkObjectCreation(name: string, headers: HeaderBag, limits: SwiftLimits): void {
   const length = Number(headers['content-length'] ?? 0);
   if (length > limits.maxFileSize) throw new PayloadTooLarge('Your request is too large.');

@@ -1,8 +1,10 @@
 import { ItemNotFound, ProviderUnavailable, type OcxError } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
 import { withoutUnmapped } from '../../identity/k2k/errors';
+import { recordAsked, recorded, verdictOf, type LocationKey } from '../../location/locate';
 import type { LocationCache } from '../../location/location-cache';
 import type { HeaderBag } from '../../upstream/headers';
+import { throwRefusal } from './swift-errors';
 import { discard, type SwiftClient } from './swift-client';
 
 /** A container as the client named it: `name` alone, or `name@provider`. */
@@ -23,8 +25,9 @@ export interface Holders {
 }
 
 /**
- * Which providers hold a container (DESIGN.md "Naming a provider": recorded location, else a parallel HEAD to
- * every provider, the answer cached). Same-name containers at several providers are one union container.
+ * Which providers hold a container (docs/contract.md "Naming a provider": recorded location, else a parallel HEAD to
+ * every provider, the answer cached — the shared steps and rules are location/locate.ts's). Same-name containers
+ * at several providers are one union container.
  */
 export class ContainerLocator {
   constructor(private readonly cache: LocationCache) {}
@@ -33,10 +36,18 @@ export class ContainerLocator {
     return client.caller.info.projectId ?? '-';
   }
 
+  private key(client: SwiftClient, name: string): LocationKey {
+    return { kind: 'container', scope: this.scope(client), id: name };
+  }
+
+  /** The holders recorded for a project's container (warmed from the shared level), for requests without a session. */
+  recordedHolders(project: string, name: string): Promise<string[] | undefined> {
+    return recorded(this.cache, { kind: 'container', scope: project, id: name });
+  }
+
   async holders(client: SwiftClient, ref: ContainerRef): Promise<Holders> {
     if (ref.provider) return { providers: [ref.provider], heads: new Map(), failed: [] };
-    await this.cache.warm('container', this.scope(client), ref.name);
-    const cached = this.cache.get('container', this.scope(client), ref.name);
+    const cached = await recorded(this.cache, this.key(client, ref.name));
     if (cached) return { providers: order(client, cached), heads: new Map(), failed: [] };
     return this.lookup(client, ref.name);
   }
@@ -48,19 +59,22 @@ export class ContainerLocator {
       async (provider, signal) => {
         const res = await client.send(provider, { method: 'HEAD', container: name, signal });
         discard(res);
-        // Not there, or not there for this user (no role at that provider): either way not a holder.
+        const refused = client.refusal(provider, res.status);
+        if (refused) throw refused;
         if (res.status === 404 || res.status === 401 || res.status === 403) return undefined;
         if (res.status >= 200 && res.status < 300) return res.headers;
         throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
       },
       { signal: client.ctx.signal, deadline: client.ctx.deadline },
     );
+    throwRefusal(result.failed);
     const heads = new Map<string, HeaderBag>();
     for (const r of result.ok) if (r.value) heads.set(r.provider, r.value);
     const providers = [...heads.keys()];
     // A provider where the caller has no project holds none of their containers: not a holder, not a failure.
     const failed = withoutUnmapped(result.failed);
-    if (failed.length === 0) this.remember(client, name, providers);
+    const found = order(client, providers).map((provider) => ({ provider }));
+    recordAsked(this.cache, this.key(client, name), { found, failed: failed.map((f) => f.provider) }, 'union');
     return { providers, heads, failed };
   }
 
@@ -103,9 +117,10 @@ function order(client: SwiftClient, providers: readonly string[]): string[] {
   return client.names.filter((n) => providers.includes(n));
 }
 
+/** A container no provider holds: 404, or 503 when a provider could not say (it may hold it). */
 export function notFoundOrUnavailable(failed: readonly ProviderFailure[]): OcxError {
-  const first = failed[0];
-  if (first) return new ProviderUnavailable(failed.map((f) => f.provider).join(', '), 'could not be asked');
+  const verdict = verdictOf({ found: [], failed: failed.map((f) => f.provider) });
+  if (verdict.kind === 'unavailable') return new ProviderUnavailable(verdict.failed.join(', '), 'could not be asked');
   return new ItemNotFound(NOT_FOUND);
 }
 

@@ -1,7 +1,6 @@
 import { fanOut } from '../../fanout/fan-out';
-import { choosePlacement, placementNeedsUsage } from '../../location/placement';
+import { place, placementFigures, placementPolicy } from '../../location/placement';
 import { headerValue } from '../../upstream/headers';
-import { containerPlacement } from './object-location';
 import { discard } from './swift-client';
 import type { SwiftCall } from './swift-call';
 
@@ -9,10 +8,10 @@ import type { SwiftCall } from './swift-call';
 const SEGMENTS_SUFFIX = '_segments';
 
 /**
- * Where a new container goes when the client named no provider (DESIGN.md "Naming a provider"): a segments
+ * Where a new container goes when the client named no provider (docs/contract.md "Naming a provider"): a segments
  * container goes with the container it serves (a manifest and its segments must share a provider); otherwise
- * the configured policy: home, least-used (fewest containers per weight, counted by HEAD at every provider) or a
- * provider name.
+ * the configured policy (location/placement.ts) with Swift's figures: containers per provider for least-used (a
+ * HEAD of the account at every provider), the offers' price per GiB-month for cheapest (docs/exchange.md).
  */
 export async function placeNewContainer(
   call: SwiftCall,
@@ -25,9 +24,9 @@ export async function placeNewContainer(
     if (holders.providers.length > 0) return containerPlacement(call, holders.providers);
   }
   const { config } = call.client.deps;
-  const policy = config.placement.policy;
+  const policy = placementPolicy(config.placement, 'object-store');
   const usage = new Map<string, number>();
-  if (placementNeedsUsage(policy)) {
+  if (placementFigures(policy) === 'usage') {
     const asked = call.client.names.filter((n) => !unavailable.includes(n));
     const result = await fanOut(
       asked,
@@ -41,5 +40,24 @@ export async function placeNewContainer(
     );
     for (const r of result.ok) usage.set(r.provider, r.value);
   }
-  return choosePlacement({ policy, home: config.home, providers: config.providers, usage });
+  const prices = new Map<string, number>();
+  const chosen = call.client.caller.providers;
+  for (const p of config.providers) {
+    const price = p.offer?.prices.objectGibMonth;
+    if (price === undefined || unavailable.includes(p.name) || (chosen && !chosen.includes(p.name))) continue;
+    prices.set(p.name, price);
+  }
+  const known = config.providers.map((p) => p.name);
+  return place({ policy, home: config.home, known, providers: config.providers, usage, prices }).provider;
+}
+
+/**
+ * A new item of a container several providers hold (a union container's object, a segments container): the
+ * provider the placement policy names (home, or a provider name) when it holds the container, else the
+ * highest-priority holder.
+ */
+export function containerPlacement(call: SwiftCall, holders: readonly string[]): string {
+  const { config } = call.client.deps;
+  const known = config.providers.map((p) => p.name);
+  return place({ policy: config.placement.policy, home: call.client.home, known, holders }).provider;
 }

@@ -14,7 +14,7 @@ import { containerRef, relayFrom, viewOf, type SwiftCall } from './swift-call';
 
 /**
  * Container requests. A bare name addresses every provider holding it (one union container); `name@provider`
- * (or X-OCX-Provider) that provider alone (DESIGN.md "Swift: one account over many clusters").
+ * (or X-OCX-Provider) that provider alone (docs/contract.md "Swift: one account over many clusters").
  */
 export async function containerRequest(call: SwiftCall, raw: string): Promise<void> {
   const ref = containerRef(call, raw);

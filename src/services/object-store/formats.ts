@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../../errors/format/markup';
 import type { JsonValue, SwiftListingLevel, SwiftRow } from '../../fanout/merge/swift-rows';
 import type { SwiftListingContentType } from './listing-query';
 
@@ -96,17 +97,16 @@ function containerXml(rows: readonly SwiftRow[], containerName: string): string 
 /** ElementTree writes an element whose text is empty as `<tag />`. */
 function element(tag: string, value: JsonValue): string {
   const text = pyStr(value);
-  return text === '' ? `<${tag} />` : `<${tag}>${escapeText(text)}</${tag}>`;
-}
-
-/** xml.etree.ElementTree._escape_cdata. */
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text === '' ? `<${tag} />` : `<${tag}>${escapeMarkup(text)}</${tag}>`;
 }
 
 /** xml.etree.ElementTree._escape_attrib (Python 3.9+: CR, LF and TAB as character references). */
 function escapeAttribute(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#09;');
+  return escapeMarkup(s)
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\t/g, '&#09;');
 }
 
 /** Python's str() of a JSON value, as `six.text_type(record.pop(field))` writes it into XML. */

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { hasBody } from '../../http/body';
 import { rewriteRequestHeaders } from './request-headers';
 import { forwardableHeaders, type SwiftOp } from './swift-client';
 import { relayFrom, type SwiftCall } from './swift-call';
@@ -34,8 +34,4 @@ export async function forwardRequest(
     replayable: !streamed,
   });
   await relayFrom(call, provider, up);
-}
-
-export function hasBody(headers: IncomingHttpHeaders): boolean {
-  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 }

@@ -1,5 +1,5 @@
 /**
- * `GET /info` of the merged account: what every provider supports (DESIGN.md "Swift"). Pure.
+ * `GET /info` of the merged account: what every provider supports (docs/contract.md "Swift"). Pure.
  * - a capability (top-level key, e.g. `slo`, `symlink`) is listed only when every provider lists it;
  * - inside it, a key is kept only when every provider has it; numbers take the most restrictive value (the
  *   minimum, except `min_*` limits which take the maximum); booleans must hold everywhere; lists keep the
@@ -9,20 +9,12 @@
 export type InfoDoc = Record<string, unknown>;
 
 /**
- * tempurl/formpost: signed URLs addressed to a provider account cannot be verified by the proxy, which needs
- * an X-Auth-Token; staticweb: anonymous access; container_sync: provider-to-provider; tempauth/keystoneauth:
- * provider-side auth, the proxy's own auth is its Keystone; bulk_upload: an archive may name containers at
- * several providers, which one upstream request cannot honour.
+ * Dropped: staticweb (anonymous access), container_sync (provider to provider), tempauth/keystoneauth
+ * (provider-side auth: the proxy's own auth is its Keystone). Kept when every provider has them: tempurl and
+ * formpost, checked by the proxy itself (tempurl.ts, formpost.ts), and bulk_upload, each archive going to one
+ * provider (bulk-upload.ts).
  */
-export const PROXY_UNSUPPORTED = new Set([
-  'tempurl',
-  'formpost',
-  'staticweb',
-  'container_sync',
-  'tempauth',
-  'keystoneauth',
-  'bulk_upload',
-]);
+export const PROXY_UNSUPPORTED = new Set(['staticweb', 'container_sync', 'tempauth', 'keystoneauth']);
 
 export function mergeInfo(docs: readonly InfoDoc[]): InfoDoc {
   const [first, ...rest] = docs;

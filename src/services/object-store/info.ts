@@ -37,6 +37,11 @@ export class SwiftInfo {
     this.learned.set(provider, storageUrl);
   }
 
+  /** A storage URL of the provider's Swift that a session's catalog gave (any account), if one was seen. */
+  storageUrl(provider: string): string | undefined {
+    return this.learned.get(provider);
+  }
+
   known(provider: string): boolean {
     return (
       infoUrls(

@@ -4,7 +4,9 @@ import { withoutUnmapped } from '../../identity/k2k/errors';
 import { parseSwiftListing, type SwiftListingLevel, type SwiftRow } from '../../fanout/merge/swift-rows';
 import { isSwiftPageComplete, swiftProviderQuery, type SwiftWindow } from '../../fanout/merge/swift-window';
 import type { HeaderBag } from '../../upstream/headers';
-import type { SwiftCall } from './swift-call';
+import { viewOf, type SwiftCall } from './swift-call';
+import { clientRow } from './listing-paths';
+import { throwRefusal } from './swift-errors';
 import { buildQuery } from './upstream-url';
 
 export interface ProviderPage {
@@ -55,15 +57,20 @@ export async function fetchPages(
       }
       if (res.status !== 200) {
         res.body.resume();
+        const refused = call.client.refusal(provider, res.status);
+        if (refused) throw refused;
         throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
       }
-      const rows = parseSwiftListing(await res.json<unknown>(), level);
-      if (!rows) throw new ProviderUnavailable(provider, 'answered something that is not a Swift listing');
+      const parsed = parseSwiftListing(await res.json<unknown>(), level);
+      if (!parsed) throw new ProviderUnavailable(provider, 'answered something that is not a Swift listing');
+      const view = await viewOf(call, provider);
+      const rows = parsed.map((r) => clientRow(r, view));
       const complete = isSwiftPageComplete(rows.length, window.limit);
       return { provider, priority, status: res.status, headers: res.headers, rows, complete };
     },
     { signal: call.client.ctx.signal, deadline: call.client.ctx.deadline },
   );
+  throwRefusal(result.failed);
   // No project at a provider: it has no account for the caller, so nothing is missing from the listing.
   return { pages: result.ok.map((r) => r.value), failed: withoutUnmapped(result.failed) };
 }

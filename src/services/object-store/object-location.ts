@@ -1,7 +1,8 @@
 import { ItemNotFound, ProviderUnavailable } from '../../errors/errors';
 import { fanOut, type ProviderFailure } from '../../fanout/fan-out';
-import { placeAmongHolders } from '../../location/placement';
 import { NOT_FOUND } from './container-locator';
+import { containerPlacement } from './container-placement';
+import { throwRefusal } from './swift-errors';
 import { buildQuery } from './upstream-url';
 import { discard } from './swift-client';
 import { queryParam, type SwiftCall } from './swift-call';
@@ -13,7 +14,7 @@ export interface ObjectLocation {
 }
 
 /**
- * Which holders of a (union) container have the object: a parallel HEAD to each (DESIGN.md: "a read finds the
+ * Which holders of a (union) container have the object: a parallel HEAD to each (docs/contract.md: "a read finds the
  * object at the first provider, in configured priority, that has it"). The HEAD carries no conditional or Range
  * header (those are for the real request) and `symlink=get`, so a symlink counts as present even if its target
  * is not.
@@ -33,12 +34,15 @@ export async function locateObject(
     async (provider, signal) => {
       const res = await call.client.send(provider, { method: 'HEAD', container, object, query, signal });
       discard(res);
+      const refused = call.client.refusal(provider, res.status);
+      if (refused) throw refused;
       if (res.status === 404 || res.status === 401 || res.status === 403) return false;
       if (res.status >= 200 && res.status < 300) return true;
       throw new ProviderUnavailable(provider, `answered HTTP ${res.status}`);
     },
     { signal: call.client.ctx.signal, deadline: call.client.ctx.deadline },
   );
+  throwRefusal(result.failed);
   return { found: result.ok.filter((r) => r.value).map((r) => r.provider), failed: result.failed };
 }
 
@@ -80,8 +84,4 @@ export async function writeTarget(
   const failed = loc.failed[0];
   if (failed) throw failed.error;
   return containerPlacement(call, holders);
-}
-
-export function containerPlacement(call: SwiftCall, holders: readonly string[]): string {
-  return placeAmongHolders(call.client.deps.config.placement.policy, call.client.home, holders);
 }

@@ -3,7 +3,7 @@ import { partialHeader, type ProviderFailure } from '../../fanout/fan-out';
 import type { SwiftCall } from './swift-call';
 
 /**
- * A merged answer some providers could not contribute to (DESIGN.md "Merged listings"): answered from the others
+ * A merged answer some providers could not contribute to (docs/contract.md "Merged listings"): answered from the others
  * with `X-OCX-Partial: a,b`, or a 503 with `strict_listings`, or when nobody answered at all.
  */
 export function answerPartial(call: SwiftCall, failed: readonly ProviderFailure[], answered: number): void {
@@ -14,7 +14,5 @@ export function answerPartial(call: SwiftCall, failed: readonly ProviderFailure[
   if (call.client.deps.config.strictListings) {
     throw new ProviderUnavailable(header, 'did not answer and strict_listings is on', { cause: first.error });
   }
-  for (const f of failed)
-    call.client.deps.metrics?.partialListings.inc({ service: 'object-store', provider: f.provider });
   call.res.setHeader('x-ocx-partial', header);
 }

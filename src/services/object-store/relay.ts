@@ -4,15 +4,25 @@ import type { RequestContext } from '../../http/context';
 import type { UpstreamResponse } from '../../upstream/client';
 import type { HeaderBag } from '../../upstream/headers';
 import { clientHeaders, type AccountView } from './response-headers';
+import { pyQuote } from './swift-path';
+import { accountOf } from './upstream-url';
 
-/** Sets headers verbatim: express's res.set() would append a charset to text/* object content types. */
+/**
+ * Sets headers verbatim (express's res.set() would append a charset to text/* object content types), named as
+ * Swift names them on the wire: swob title-cases every header name (`X-Object-Meta-Color`), and clients that
+ * read them case-sensitively expect that.
+ */
 export function setHeaders(res: Response, headers: HeaderBag): void {
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(headers)) res.setHeader(titleCase(k), v);
+}
+
+/** Python's str.title() for an ASCII header name: a letter after a non-letter upper-cased, the others lowered. */
+export function titleCase(name: string): string {
+  return name.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_m, before: string, c: string) => before + c.toUpperCase());
 }
 
 /**
- * Writes one provider's answer to the client, body streamed as it comes (objects are never buffered; STYLE.md
- * habit 7). If the client goes away, pipeline() destroys the upstream body, which aborts the provider request.
+ * Writes one provider's answer to the client, body streamed as it comes (objects are never buffered). If the client goes away, pipeline() destroys the upstream body, which aborts the provider request.
  */
 export async function relay(
   res: Response,
@@ -23,7 +33,12 @@ export async function relay(
 ): Promise<void> {
   ctx.provider = view.provider;
   res.status(up.status);
-  setHeaders(res, clientHeaders(up.headers, view, ctx.requestId));
+  const headers = clientHeaders(up.headers, view, ctx.requestId);
+  // Swift always challenges with its own realm; the provider's may have been dropped (response-headers.ts).
+  if (up.status === 401 && headers['www-authenticate'] === undefined) {
+    headers['www-authenticate'] = `Swift realm="${pyQuote(accountOf(view.proxyBase))}"`;
+  }
+  setHeaders(res, headers);
   if (method === 'HEAD' || up.status === 204 || up.status === 304) {
     up.body.resume();
     res.end();

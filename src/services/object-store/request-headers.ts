@@ -1,6 +1,7 @@
 import { BadRequest, Forbidden } from '../../errors/errors';
 import { parseAtProvider } from '../../location/parse-at-provider';
 import type { HeaderBag } from '../../upstream/headers';
+import { ACL_HEADERS, projectOfAccount, translateAcl } from './acl-ids';
 import { swiftUnquote } from './swift-path';
 import { encodeSegment } from './upstream-url';
 
@@ -9,6 +10,7 @@ import { encodeSegment } from './upstream-url';
  * - `X-Object-Manifest: container/prefix` (DLO) and `X-Symlink-Target: container/object` lose a `@provider`
  *   suffix; naming another provider than the one the request goes to is a 400, because the provider's Swift
  *   resolves these names inside its own account.
+ * - `X-Container-Read` / `-Write`: the caller's home project id becomes its provider project id (acl-ids.ts).
  * - `X-Symlink-Target-Account`, `X-Copy-From-Account`, `Destination-Account` may only name the proxy's account,
  *   which becomes the provider's (like Swift refusing another account without an ACL: 403).
  */
@@ -27,6 +29,12 @@ export function rewriteRequestHeaders(headers: HeaderBag, rw: RequestRewrite): H
   for (const h of CONTAINER_HEADERS) {
     const v = out[h];
     if (typeof v === 'string') out[h] = stripContainerProvider(h, v, rw);
+  }
+  for (const h of ACL_HEADERS) {
+    const v = out[h];
+    if (typeof v === 'string') {
+      out[h] = translateAcl(v, projectOfAccount(rw.proxyAccount), projectOfAccount(rw.providerAccount));
+    }
   }
   for (const h of ACCOUNT_HEADERS) {
     const v = out[h];

@@ -1,5 +1,6 @@
 import { rewriteUrl, type UrlMapping } from '../../catalog/links';
 import { providerHeadersForClient, type HeaderBag } from '../../upstream/headers';
+import { ACL_HEADERS, projectOfAccount, translateAcl } from './acl-ids';
 import { accountOf } from './upstream-url';
 
 /**
@@ -44,6 +45,30 @@ export function clientHeaders(upstream: HeaderBag, view: AccountView, requestId:
   for (const h of ACCOUNT_HEADERS) {
     if (out[h] === providerAccount) out[h] = proxyAccount;
   }
+  for (const h of ACL_HEADERS) {
+    const v = out[h];
+    if (typeof v === 'string')
+      out[h] = translateAcl(v, projectOfAccount(providerAccount), projectOfAccount(proxyAccount));
+  }
+  const challenge = swiftChallenge(out['www-authenticate'], providerAccount, proxyAccount);
+  if (challenge === undefined) delete out['www-authenticate'];
+  else out['www-authenticate'] = challenge;
   out['x-ocx-provider'] = view.provider;
   return out;
+}
+
+/**
+ * A provider's 401 challenges as the client may see them: Swift's own (`Swift realm="<account>"`, the account made
+ * the proxy's), never the provider Keystone's (`Keystone uri="<provider URL>"`), which would name a provider URL.
+ */
+export function swiftChallenge(
+  value: string | string[] | undefined,
+  providerAccount: string,
+  proxyAccount: string,
+): string | undefined {
+  const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const swift = values
+    .flatMap((v) => v.match(/Swift realm="[^"]*"/g) ?? [])
+    .map((c) => (c === `Swift realm="${providerAccount}"` ? `Swift realm="${proxyAccount}"` : c));
+  return swift[0];
 }

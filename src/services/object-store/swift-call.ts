@@ -8,7 +8,7 @@ import { relay } from './relay';
 import type { AccountView } from './response-headers';
 import type { SwiftClient } from './swift-client';
 
-/** Everything one object-store request works with, created fresh per request (STYLE.md habit 3). */
+/** Everything one object-store request works with, created fresh per request. */
 export interface SwiftCall {
   req: Request;
   res: Response;
@@ -34,7 +34,7 @@ export async function relayFrom(call: SwiftCall, provider: string, up: UpstreamR
 
 /**
  * A container name as the client wrote it: `name@provider` addresses that provider alone; otherwise the
- * `X-OCX-Provider` header may target one (DESIGN.md "Naming a provider", "Headers").
+ * `X-OCX-Provider` header may target one (docs/contract.md "Naming a provider", "Headers").
  */
 export function containerRef(call: Pick<SwiftCall, 'req' | 'client'>, raw: string): ContainerRef {
   const names = call.client.names;

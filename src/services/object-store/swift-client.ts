@@ -3,13 +3,15 @@ import type { Readable } from 'node:stream';
 import type { Config, ProviderConfig } from '../../config/types';
 import type { RequestContext } from '../../http/context';
 import { serviceBaseUrl } from '../../identity/endpoints';
-import type { Caller, ProviderSessions } from '../../identity/provider-sessions';
+import type { ProviderSessions } from '../../identity/provider-sessions';
+import type { Caller } from '../../identity/caller';
 import type { Metrics } from '../../observability/metrics';
 import type { TokenValidator } from '../../identity/token-validator';
 import type { UpstreamClient, UpstreamResponse } from '../../upstream/client';
 import { clientHeadersForProvider, withProxyIdentity, type HeaderBag } from '../../upstream/headers';
 import { callWithSession } from '../provider-call';
-import { containerUrl, objectUrl } from './upstream-url';
+import { callerRefusal, type CallerRefused } from './swift-errors';
+import { containerUrl, objectUrl, withAccount } from './upstream-url';
 
 /** What the object-store front needs, built once at boot. */
 export interface SwiftDeps {
@@ -19,12 +21,19 @@ export interface SwiftDeps {
   sessions: ProviderSessions;
   metrics?: Metrics;
   /** Told every provider account URL a session yields (the /info service derives its URLs from them). */
-  learnBase?: (provider: string, base: string) => void;
+  learnBase?: (provider: string, base: string, caller: Caller) => void;
+  /**
+   * Told every answer to the caller's own account (not another account's), for what signed requests need to
+   * know (signing-keys.ts). Never told request bodies.
+   */
+  observe?: (caller: Caller, provider: string, op: SwiftOp, status: number, headers: HeaderBag) => void;
 }
 
 /** One call to one provider's Swift, relative to the caller's account there. */
 export interface SwiftOp {
   method: string;
+  /** Another account than the caller's at this provider (foreign-account.ts); default the caller's. */
+  account?: string;
   container?: string;
   object?: string;
   /** `?a=b...` or ''. */
@@ -79,13 +88,18 @@ export class SwiftClient {
     if (!b) {
       b = this.deps.sessions.get(this.caller, name).then((s) => {
         const base = serviceBaseUrl(this.provider(name), s, 'object-store');
-        this.deps.learnBase?.(name, base);
+        this.deps.learnBase?.(name, base, this.caller);
         return base;
       });
       b.catch(() => this.bases.delete(name));
       this.bases.set(name, b);
     }
     return b;
+  }
+
+  /** The caller's 401/403 at a provider as the caller's own answer (swift-errors.ts callerRefusal). */
+  refusal(provider: string, status: number): CallerRefused | undefined {
+    return callerRefusal(status, this.provider(provider).objectStore !== undefined);
   }
 
   async send(provider: string, op: SwiftOp): Promise<UpstreamResponse> {
@@ -96,7 +110,7 @@ export class SwiftClient {
       async (session) => {
         const base = serviceBaseUrl(this.provider(provider), session, 'object-store');
         this.bases.set(provider, Promise.resolve(base));
-        this.deps.learnBase?.(provider, base);
+        this.deps.learnBase?.(provider, base, this.caller);
         return this.deps.upstream.send({
           provider,
           service: 'object-store',
@@ -109,12 +123,14 @@ export class SwiftClient {
       },
       op.replayable ?? op.body === undefined,
     );
+    if (op.account === undefined) this.deps.observe?.(this.caller, provider, op, response.status, response.headers);
     return response;
   }
 }
 
-function urlFor(base: string, op: SwiftOp): string {
+function urlFor(callerBase: string, op: SwiftOp): string {
   const q = op.query ?? '';
+  const base = op.account === undefined ? callerBase : withAccount(callerBase, op.account);
   if (op.container === undefined) return base + q;
   if (op.object === undefined) return containerUrl(base, op.container, q);
   return objectUrl(base, op.container, op.object, q);

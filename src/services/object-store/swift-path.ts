@@ -45,6 +45,40 @@ export function swiftUnquote(raw: string): string {
   return text;
 }
 
+/**
+ * Where a request path's Swift part starts: '' for Swift's own `/v1...` at the root, `/object-store` for the
+ * alias (every path under it is Swift's); undefined for paths that are not Swift's. Raw (undecoded) path.
+ */
+export function swiftMount(rawPath: string): '' | '/object-store' | undefined {
+  if (rawPath === '/object-store' || rawPath.startsWith('/object-store/')) return '/object-store';
+  if (/^\/v1(\.0)?(\/|$)/.test(rawPath)) return '';
+  return undefined;
+}
+
+/** Python's urllib.parse.quote(s, safe='/') of the UTF-8 bytes. */
+export function pyQuote(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, '/');
+}
+
+/**
+ * The realm of Swift's `WWW-Authenticate: Swift realm="..."` for a raw path: the account, quoted, or `unknown`
+ * (swift/common/swob.py Response.www_authenticate).
+ */
+export function swiftRealm(rawPath: string): string {
+  const parts = rawPath.split('/');
+  const raw = parts[2];
+  if (raw === undefined || raw === '' || parts.length < 3) return 'unknown';
+  let realm: string;
+  try {
+    realm = swiftUnquote(raw);
+  } catch {
+    return 'unknown';
+  }
+  return realm === 'v1.0' || realm === 'auth' ? 'unknown' : pyQuote(realm);
+}
+
 /** Splits a decoded path `/v1/AUTH_x/c/o/b/j` (relative to the service mount). */
 export function parseSwiftPath(rawPath: string): SwiftPath {
   const path = swiftUnquote(rawPath);

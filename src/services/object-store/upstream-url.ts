@@ -1,3 +1,5 @@
+import { PreconditionFailed } from '../../errors/errors';
+
 /**
  * A provider URL for a container or object. Each name is percent-encoded; a "/" inside an object name stays a
  * "/" except where the next segment would be "." or "..": URL parsers (WHATWG, hence undici) collapse such dot
@@ -46,6 +48,16 @@ export function objectUrl(base: string, container: string, object: string, query
 export function containerObjectRef(container: string, object: string): string {
   // Headers are not URLs: no dot-segment collapsing to avoid; Swift unquotes them before splitting.
   return [container, ...object.split('/')].map(encodeSegment).join('/');
+}
+
+/**
+ * The same Swift endpoint for another account: the storage URL's last segment (`AUTH_<project>`) replaced. An
+ * account that is a dot segment or holds a "/" would climb out of the account level, so it is refused.
+ */
+export function withAccount(base: string, account: string): string {
+  if (account === '' || isDotSegment(account) || account.includes('/')) throw new PreconditionFailed('Bad URL');
+  const cut = base.replace(/\/+$/, '');
+  return `${cut.slice(0, cut.lastIndexOf('/'))}/${encodeSegment(account)}`;
 }
 
 /** The account of a provider's storage URL: its last path segment (`AUTH_<project>`). */

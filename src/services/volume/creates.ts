@@ -1,15 +1,16 @@
 import type { Request, Response } from 'express';
 import { contextOf, type RequestContext } from '../../http/context';
-import type { Caller } from '../../identity/provider-sessions';
-import type { ResourceRef } from '../routed/at-provider-refs';
-import type { Front } from '../routed/front';
-import type { Probe } from '../routed/locate-resource';
-import { placeCreate } from '../routed/placement';
+import type { Caller } from '../../identity/caller';
+import type { ResourceRef } from '../front-engine/at-provider-refs';
+import type { Front } from '../front-engine/front';
+import type { Probe } from '../front-engine/locate-resource';
+import { placeWithPolicy } from '../exchange/placement-policy';
+import { zoneAtProvider } from '../../location/placement';
 import { dropZone, rewriteAttachmentCreate, rewriteSnapshotCreate, rewriteVolumeCreate } from './rewrite-request';
 import { SNAPSHOT_PROBE, VOLUME_PROBE } from './volume-listings';
 
 /**
- * Cinder creates (DESIGN.md "Naming a provider"). A volume is placed by name@provider, availability zone,
+ * Cinder creates (docs/contract.md "Naming a provider"). A volume is placed by name@provider, availability zone,
  * X-OCX-Provider, then — when it is made from a snapshot or another volume — where that source lives, then the
  * policy. A snapshot or an attachment is made where its volume lives.
  */
@@ -21,16 +22,15 @@ export async function createVolume(front: Front, req: Request, res: Response, ca
   if (!rewrite.nameProvider && !header && !referencedProvider && !zoneNamesProvider(front, rewrite.availabilityZone)) {
     referencedProvider = await sourceLocation(front, req, ctx, caller, rewrite.body);
   }
-  const placement = placeCreate({
+  const placement = await placeWithPolicy(front, req, ctx, caller, rewrite.body, {
     nameProvider: rewrite.nameProvider,
     availabilityZone: rewrite.availabilityZone,
     headerProvider: header,
     referencedProvider,
-    policy: front.deps.config.placement.policy,
     home: front.home,
     known: front.known,
   });
-  const json = placement.dropAvailabilityZone ? dropZone(rewrite.body, 'volume') : rewrite.body;
+  const json = placement.dropAvailabilityZone ? dropZone(rewrite.body, 'volume', placement.zone) : rewrite.body;
   // The source's `@provider` is not remembered from a create's answer: accepting a create proves nothing about it.
   await front.forwardTo(req, res, ctx, caller, placement.provider, { segments: ['volumes'], json, refs: rewrite.refs });
 }
@@ -69,7 +69,7 @@ async function createAtVolume(
 }
 
 function zoneNamesProvider(front: Front, zone: string | undefined): boolean {
-  return zone !== undefined && front.known.includes(zone);
+  return zoneAtProvider(zone, front.known) !== undefined;
 }
 
 /** A volume made from a snapshot or a volume goes where that source is (found as any bare id is). */

@@ -1,7 +1,7 @@
-import type { ProviderDoc } from '../routed/merged-collection';
+import type { ProviderDoc } from '../front-engine/merged-collection';
 
 /**
- * Cinder's small collections over every provider (issue 5 §1). Pure.
+ * Cinder's small collections over every provider. Pure.
  */
 type Obj = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ export function mergeVolumeTypes(docs: readonly ProviderDoc[]): Obj {
 
 /**
  * `availabilityZoneInfo`: the zones of every provider (one entry per name), plus one zone per provider named
- * after it, since a create with that zone goes to that provider (DESIGN.md "Naming a provider").
+ * after it, since a create with that zone goes to that provider (docs/contract.md "Naming a provider").
  */
 export function mergeAvailabilityZones(docs: readonly ProviderDoc[], providers: readonly string[]): Obj {
   const byName = new Map<string, Obj>();

@@ -6,10 +6,10 @@ import {
   withoutKey,
   type JsonObject,
   type ResourceRef,
-} from '../routed/at-provider-refs';
+} from '../front-engine/at-provider-refs';
 
 /**
- * Cinder request bodies naming resources with `@provider`, and the placement hints of creates (DESIGN.md "Naming a
+ * Cinder request bodies naming resources with `@provider`, and the placement hints of creates (docs/contract.md "Naming a
  * provider"). Pure: new documents out, the references found reported for the location cache and placement.
  */
 export interface CreateRewrite {
@@ -55,8 +55,9 @@ export function rewriteAttachmentCreate(doc: unknown, known: readonly string[]):
   });
 }
 
-/** The availability zone named a provider: drop it so that provider uses its default zone. */
-export function dropZone(doc: unknown, wrapper: string): unknown {
+/** The availability zone named a provider: replaced by the zone of `PROVIDER:zone`, else dropped (default zone). */
+export function dropZone(doc: unknown, wrapper: string, zone?: string): unknown {
   if (!isObject(doc) || !isObject(doc[wrapper])) return doc;
-  return { ...doc, [wrapper]: withoutKey(doc[wrapper], 'availability_zone') };
+  const inner = withoutKey(doc[wrapper], 'availability_zone');
+  return { ...doc, [wrapper]: zone === undefined ? inner : { ...inner, availability_zone: zone } };
 }

@@ -1,16 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import { contextOf } from '../../http/context';
-import type { Caller } from '../../identity/provider-sessions';
-import { resourceRef } from '../routed/explicit-provider';
-import { volumeCallbacks } from '../routed/callback-calls';
-import { Front } from '../routed/front';
-import type { FrontDeps } from '../routed/front-deps';
-import type { ListingCursors } from '../routed/listing-cursors';
-import { serveCombined } from '../routed/merged-collection';
-import { MergedListings } from '../routed/merged-listing';
-import { splitPath } from '../routed/path-segments';
-import { checkMicroversion, requestedMicroversion } from '../routed/microversion';
-import { microversionRange, serveVersions } from '../routed/version-documents';
+import type { Caller } from '../../identity/caller';
+import { resourceRef } from '../front-engine/explicit-provider';
+import { volumeCallbacks } from '../front-engine/callback-calls';
+import { endsInSlash, Front } from '../front-engine/front';
+import type { FrontDeps } from '../front-engine/front-deps';
+import type { ListingCursors } from '../front-engine/listing-cursors';
+import { serveCombined } from '../front-engine/merged-collection';
+import { MergedListings } from '../front-engine/merged-listing';
+import { splitPath } from '../front-engine/path-segments';
+import { checkMicroversion, requestedMicroversion } from '../front-engine/microversion';
+import { knownRange, serveVersionDocument } from '../front-engine/version-documents';
+import { QUOTA_PATHS, summedQuotas } from '../exchange/quota-routes';
 import { createAttachment, createSnapshot, createVolume } from './creates';
 import { mergeAvailabilityZones, mergeVolumeTypes } from './merge-collections';
 import {
@@ -21,6 +22,7 @@ import {
   VOLUME_PROBE,
   VOLUMES_BRIEF,
   VOLUMES_DETAIL,
+  showVolumeZone,
   volumeIds,
 } from './volume-listings';
 
@@ -35,23 +37,25 @@ const PROBES = { volumes: VOLUME_PROBE, snapshots: SNAPSHOT_PROBE, attachments: 
 const NOT_IDS = new Set(['detail', 'summary']);
 
 /**
- * The proxy's Cinder at /volume/v3/{home project id} (issue 5 §1): merged volumes and snapshots, merged types and
+ * The proxy's Cinder at /volume/v3/{home project id}: merged volumes and snapshots, merged types and
  * zones, creates placed, calls about one volume/snapshot/attachment routed to where it lives, project ids
  * translated in paths and bodies; anything else at home unless targeted.
  */
 export function volumeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
-  const front = new Front(deps, 'volume', volumeIds, volumeCallbacks);
+  const front = new Front(deps, 'volume', volumeIds, volumeCallbacks, showVolumeZone);
   const listings = new MergedListings(front, cursors);
   const router = Router();
 
   router.get(['/', '/v3', '/v3/'], (req, res) =>
-    serveVersions(front, req, res, (ep) => (req.path === '/' ? `${ep.root}/` : `${ep.root}/v3/`), true),
+    serveVersionDocument(front, req, res, req.path === '/' ? 'root' : 'versioned'),
   );
+
+  // Limits and quota sets summed over the caller's providers (services/exchange/quota-routes.ts).
+  router.get([...QUOTA_PATHS.volume], summedQuotas(front));
 
   router.use('/v3/:project', async (req: Request, res: Response) => {
     if (requestedMicroversion(req.headers, 'volume') !== undefined) {
-      const range = await microversionRange(front, req, res, (ep) => `${ep.root}/`);
-      checkMicroversion(req.headers, 'volume', range);
+      checkMicroversion(req.headers, 'volume', knownRange(front));
     }
     const ctx = contextOf(res.locals);
     const caller = await front.caller(req);
@@ -66,6 +70,12 @@ export function volumeRoutes(deps: FrontDeps, cursors: ListingCursors): Router {
     }
     const [collection, second] = segments;
     const key = segments.join('/');
+    if (endsInSlash(req) && segments.length > 0) {
+      // An empty id: Cinder's own answer (404).
+      const provider = front.targeted(req) ?? front.home;
+      const call = { segments, trailingSlash: true, json: await front.json(req) };
+      return front.forwardTo(req, res, ctx, caller, provider, call);
+    }
     if (req.method === 'GET' && key in LISTINGS) {
       const self = `${deps.config.publicUrl}${req.baseUrl}${req.path}`.replace(/\/+$/, '');
       return listings.serve(req, res, LISTINGS[key as keyof typeof LISTINGS], self);

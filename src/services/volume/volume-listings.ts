@@ -1,6 +1,14 @@
-import { idsIn, type SeenId } from '../routed/learn-locations';
-import { briefOf, type ListingSpec } from '../routed/listing-spec';
-import type { Probe } from '../routed/locate-resource';
+import { idsIn, type SeenId } from '../front-engine/learn-locations';
+import { briefOf, type ListingSpec } from '../front-engine/listing-spec';
+import type { Probe } from '../front-engine/locate-resource';
+import { showZoneAt, VOLUME_ZONE_KEY, zoneAt } from '../front-engine/zone-display';
+
+/** `GET /volumes/{id}` (and the answers to updates) with the zone read as `PROVIDER:zone`. */
+export function showVolumeZone(doc: unknown, segments: readonly string[], provider: string): unknown {
+  return segments[0] === 'volumes' && segments.length === 2
+    ? showZoneAt(doc, 'volume', VOLUME_ZONE_KEY, provider)
+    : doc;
+}
 
 /** Cinder's resources as the proxy routes and merges them. */
 export const VOLUME_PROBE: Probe = {
@@ -32,6 +40,7 @@ const volumes = {
   probe: VOLUME_PROBE,
   showKey: 'volume',
   guardsAllTenants: true,
+  decorate: (item: Record<string, unknown>, provider: string) => zoneAt(item, VOLUME_ZONE_KEY, provider),
 } as const;
 
 export const VOLUMES_BRIEF: ListingSpec = { ...volumes, clientSegments: ['volumes'], project: briefOf };

@@ -1,9 +1,10 @@
 /**
  * Resources the Horizon test expects to see, created through the proxy Horizon talks to (the lab's proxy): one
- * per provider, placed with the `@provider` suffix of DESIGN.md ("Naming a provider"), then checked to be at that
+ * per provider, placed with the `@provider` suffix of docs/contract.md ("Naming a provider"), then checked to be at that
  * provider (`X-OCX-Provider` of a read). Names are fixed (`hz-home-<kind>`, `hz-bu-<kind>`), so a rerun reuses what an
  * interrupted run left behind; `cleanup()` deletes everything this module created or reused.
  */
+import { passwordAuth } from '../../support/keystone-auth';
 
 export const PROVIDERS = ['home', 'bu-keystone'] as const;
 export type LabProvider = (typeof PROVIDERS)[number];
@@ -30,15 +31,7 @@ export class ProxySeed {
     const res = await fetch(`${this.proxy}/identity/v3/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: user, domain: { name: 'Default' }, password } },
-          },
-          scope: { project: { name: project, domain: { name: 'Default' } } },
-        },
-      }),
+      body: JSON.stringify(passwordAuth(user, password, project)),
     });
     if (res.status !== 201)
       throw new Error(`login as ${user} through the proxy ${this.proxy}: HTTP ${res.status} ${await res.text()}`);

@@ -1,5 +1,5 @@
 /**
- * The service fronts the hostile-input suite attacks, one line each (issue 6 §3). Adding a front to the proxy is
+ * The service fronts the hostile-input suite attacks, one line each. Adding a front to the proxy is
  * adding a line here: every generated batch (malformed JSON, content types, oversized bodies, traversal, query
  * parameters...) then covers it. A front the proxy does not mount yet still belongs here: its cases must get a
  * 4xx (the proxy's 404 for an unknown path) and the server must keep serving.
@@ -25,7 +25,7 @@ export interface FrontSpec {
   /** Size above which that create body is a 413 (the proxy's json_body limit; Swift's SLO max_manifest_size). */
   bodyLimit: number;
   /** Query-parameter dialect of its listings. */
-  paging: 'nova' | 'glance' | 'swift' | 'keystone' | 'none';
+  paging: 'nova' | 'glance' | 'swift' | 'keystone' | 'neutron' | 'none';
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -99,16 +99,15 @@ export const FRONTS: FrontSpec[] = [
     bodyLimit: 16 * 1024 * 1024,
     paging: 'swift',
   },
-  // Not in DESIGN.md's listener: the proxy answers 404 for the whole prefix, and must keep doing so safely.
   {
-    name: 'network (unmounted)',
-    flavour: 'proxy',
-    mounted: false,
+    name: 'network',
+    flavour: 'network',
+    mounted: true,
     list: () => '/network/v2.0/networks',
     item: (_i, id) => `/network/v2.0/networks/${id}`,
     create: { path: () => '/network/v2.0/networks', body: (name) => ({ network: { name } }) },
     bodyLimit: JSON_BODY_LIMIT,
-    paging: 'none',
+    paging: 'neutron',
   },
 ];
 

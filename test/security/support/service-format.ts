@@ -1,7 +1,7 @@
 import { header, type RawResponse } from './raw-http';
 
-/** Error formats per service (DESIGN.md "Errors"); `proxy` is the proxy's own answer outside any service. */
-export type Flavour = 'identity' | 'compute' | 'volume' | 'image' | 'object-store' | 'proxy';
+/** Error formats per service (docs/contract.md "Errors"); `proxy` is the proxy's own answer outside any service. */
+export type Flavour = 'identity' | 'compute' | 'volume' | 'image' | 'object-store' | 'network' | 'proxy';
 
 /** The flavour the proxy must answer in for a request path, like http/middleware.ts decides it. */
 export function flavourOfPath(path: string): Flavour {
@@ -9,7 +9,9 @@ export function flavourOfPath(path: string): Flavour {
   const origin = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   const first = origin.split('?')[0]?.split('/')[1] ?? '';
   if (first === 'info') return 'object-store';
-  return (['identity', 'compute', 'volume', 'image', 'object-store'] as const).find((f) => f === first) ?? 'proxy';
+  return (
+    (['identity', 'compute', 'volume', 'image', 'object-store', 'network'] as const).find((f) => f === first) ?? 'proxy'
+  );
 }
 
 /**
@@ -71,6 +73,14 @@ function swiftProblem(res: RawResponse): string | undefined {
   return undefined;
 }
 
+/** Neutron: `{"NeutronError": {"type", "message", "detail"}}` (neutron/api/v2/base.py). */
+function neutronProblem(res: RawResponse): string | undefined {
+  const err = json(res)?.['NeutronError'] as Record<string, unknown> | undefined;
+  if (!err) return `not a NeutronError document: ${res.text.slice(0, 120)}`;
+  if (typeof err['type'] !== 'string' || typeof err['message'] !== 'string') return 'NeutronError type/message missing';
+  return undefined;
+}
+
 /** undefined when `res` (a 4xx) is in the format of `flavour`, else what is wrong. */
 export function formatProblem(flavour: Flavour, res: RawResponse): string | undefined {
   if (answeredByParser(res)) return undefined;
@@ -87,5 +97,7 @@ export function formatProblem(flavour: Flavour, res: RawResponse): string | unde
       return glanceProblem(res);
     case 'object-store':
       return swiftProblem(res);
+    case 'network':
+      return neutronProblem(res);
   }
 }

@@ -3,7 +3,7 @@ import type { Harness } from '../../support/harness';
 
 export interface SeenUpstream extends RecordedRequest {
   provider: string;
-  service: 'identity' | 'compute' | 'volume' | 'image' | 'object-store';
+  service: 'identity' | 'compute' | 'volume' | 'image' | 'object-store' | 'network';
 }
 
 /** Every request the demo cloud's providers received so far, in no particular order across services. */
@@ -18,6 +18,7 @@ export function upstreamRequests(h: Harness, since?: UpstreamMark): SeenUpstream
     add('volume', p.volume.requests);
     add('image', p.image.requests);
     add('object-store', p.objectStore.requests);
+    add('network', p.network.requests);
   }
   return out;
 }
@@ -34,6 +35,7 @@ export function markUpstream(h: Harness): UpstreamMark {
       p.volume.requests,
       p.image.requests,
       p.objectStore.requests,
+      p.network.requests,
     ]) {
       mark.set(list, list.length);
     }

@@ -15,6 +15,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { passwordAuth } from '../../support/keystone-auth';
 
 const root = path.resolve(__dirname, '../../..');
 const dist = path.join(root, 'dist');
@@ -158,15 +159,7 @@ describe('the demo cloud starts only when asked for', () => {
       const res = await fetch(`http://127.0.0.1:${port}/identity/v3/auth/tokens`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo-secret' } },
-            },
-            scope: { project: { name: 'demo', domain: { name: 'Default' } } },
-          },
-        }),
+        body: JSON.stringify(passwordAuth('demo', 'demo-secret', 'demo')),
       });
       expect(res.status).toBe(201);
     } finally {

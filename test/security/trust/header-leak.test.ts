@@ -85,6 +85,20 @@ const CALLS: Call[] = [
     reaches: [[BU, 'identity', /\/v3\/projects$/]],
   },
   {
+    name: 'network list',
+    path: () => '/network/v2.0/networks',
+    reaches: [
+      [HOME, 'network', /\/v2\.0\/networks$/],
+      [BU, 'network', /\/v2\.0\/networks$/],
+    ],
+  },
+  {
+    name: 'security group list at bu-keystone',
+    path: () => '/network/v2.0/security-groups',
+    headers: { 'x-ocx-provider': BU },
+    reaches: [[BU, 'network', /\/v2\.0\/security-groups$/]],
+  },
+  {
     name: 'compute servers list',
     path: () => '/compute/v2.1/servers',
     reaches: [

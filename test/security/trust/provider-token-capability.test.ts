@@ -20,6 +20,8 @@ let project = '';
 /** What bu-keystone's Cinder received from the main proxy for that user. */
 let buToken = '';
 let homeServer = '';
+/** A network of the demo project at bu-keystone: the bu token's own project holds it. */
+let buNetwork = '';
 
 const home = () => h.demo.providers['home']!;
 const bu = () => h.demo.providers[BU]!;
@@ -49,7 +51,10 @@ async function tokenSentToBu(base: string, token: string): Promise<string> {
   const mark = markUpstream(h);
   const res = await get(base, `/volume/v3/${project}/volumes`, token, [['X-OCX-Provider', BU]]);
   expect(res.status).toBe(200);
-  const seen = upstreamRequests(h, mark).filter((r) => r.provider === BU && r.service === 'volume');
+  // Only calls made with a token: the proxy also reads bu's public version document without one.
+  const seen = upstreamRequests(h, mark).filter(
+    (r) => r.provider === BU && r.service === 'volume' && r.headers['x-auth-token'] !== undefined,
+  );
   expect(seen.length).toBeGreaterThan(0);
   const sent = seen[0]!.headers['x-auth-token'] as string;
   // Really a token of bu-keystone for its own project, not the home token passed along.
@@ -113,6 +118,7 @@ beforeAll(async () => {
   expect(`${created.status} ${created.text.slice(0, 200)}`).toMatch(/^202 /);
   homeServer = (JSON.parse(created.text) as { server: { id: string } }).server.id;
   expect(home().compute.servers.has(homeServer)).toBe(true);
+  buNetwork = bu().network.seed('networks', buProject(), { name: 'capability-net' })['id'] as string;
 });
 afterAll(async () => {
   await home().compute.idle();
@@ -139,8 +145,27 @@ describe("the demo user's bu-keystone token, presented back to the proxy", () =>
     ['the home server list', () => '/compute/v2.1/servers'],
     ['the volume list', () => `/volume/v3/${project}/volumes`],
     ['the volume list under its bu project', () => `/volume/v3/${buProject()}/volumes`],
+    ['the network list', () => '/network/v2.0/networks'],
+    ['one of its own bu networks', () => `/network/v2.0/networks/${buNetwork}`],
   ])('cannot read %s', async (_what, path) => {
     expectRefused(await get(h.url, path(), buToken), path());
+  });
+
+  it('cannot create a network: no Neutron is asked', async () => {
+    const from = [home().network.requests.length, bu().network.requests.length];
+    const path = '/network/v2.0/networks';
+    const res = await sendRaw(h.url, {
+      method: 'POST',
+      path,
+      headers: [
+        ['X-Auth-Token', buToken],
+        ['X-OCX-Provider', BU],
+        ['Content-Type', 'application/json'],
+      ],
+      body: JSON.stringify({ network: { name: 'via-provider-token' } }),
+    });
+    expectRefused(res, path);
+    expect([home().network.requests.length, bu().network.requests.length]).toEqual(from);
   });
 
   it('can show a home volume under its bu project (what bu-keystone’s Nova needs to attach it)', async () => {

@@ -14,6 +14,7 @@ describe('catalog template', () => {
       'volumev3',
       'block-storage',
       'image',
+      'network',
       'object-store',
     ]);
     for (const entry of cat) {
@@ -23,15 +24,13 @@ describe('catalog template', () => {
         expect(e.region).toBe('RegionOne');
       }
     }
-    expect(cat.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe(
-      'http://proxy:8080/object-store/v1/AUTH_p1',
-    );
+    expect(cat.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe('http://proxy:8080/v1/AUTH_p1');
     expect(cat.find((c) => c.type === 'volumev3')?.endpoints[0]?.url).toBe('http://proxy:8080/volume/v3/p1');
   });
 
   it('leaves project-bound entries out of an unscoped catalog', () => {
     const cat = render({ publicUrl: 'http://proxy', region: 'R' });
-    expect(cat.map((c) => c.type)).toEqual(['identity', 'compute', 'image']);
+    expect(cat.map((c) => c.type)).toEqual(['identity', 'compute', 'image', 'network']);
   });
 
   it('gives stable ids', () => {

@@ -34,7 +34,7 @@ function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('config: state (shared caches, issue 7)', () => {
+describe('config: state (shared caches)', () => {
   it('defaults to memory', () => {
     expect(compileConfig(base(), 'ocx.yaml', dir, {}).state).toEqual({ backend: 'memory' });
   });

@@ -22,6 +22,7 @@ describe('startDemoCloud', () => {
       keystone_url: `${cloud.providers.home?.baseUrl}/identity`,
       priority: 1,
       provider_token_callbacks: true,
+      offer: expect.objectContaining({ display_name: 'Home Cloud', currency: 'EUR' }),
     });
     expect(c.providers['nu-keystone']).toMatchObject({ sp_id: 'nu-keystone', priority: 3 });
     const parsed = configSchema.safeParse(c);

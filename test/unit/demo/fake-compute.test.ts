@@ -37,6 +37,43 @@ describe('FakeCompute', () => {
     expect(v21.version).toMatchObject({ id: 'v2.1', status: 'CURRENT', version: '2.93', min_version: '2.1' });
   });
 
+  it('answers in the microversion asked for: 2.74 embeds the flavor and adds the later fields', async () => {
+    const images = await fetch(`${cloud.providers.home?.baseUrl}/image/v2/images`, {
+      headers: { 'x-auth-token': token },
+    });
+    const imageRef = ((await images.json()) as { images: Array<{ id: string }> }).images[0]?.id;
+    const made = await post('/v2.1/servers', { server: { name: 'mv', imageRef, flavorRef: '1', networks: 'none' } });
+    expect(made.status).toBe(202);
+    const id = ((await made.json()) as { server: { id: string } }).server.id;
+    const show = (version?: string) =>
+      fetch(`${nova}/v2.1/servers/${id}`, {
+        headers: { 'x-auth-token': token, ...(version ? { 'openstack-api-version': `compute ${version}` } : {}) },
+      });
+    const old = await show();
+    expect(old.headers.get('openstack-api-version')).toBe('compute 2.1');
+    const oldServer = ((await old.json()) as { server: Record<string, unknown> }).server;
+    expect(oldServer['flavor']).toMatchObject({ id: '1' });
+    expect(oldServer).not.toHaveProperty('locked');
+    // No ports: Nova shows no security groups.
+    expect(oldServer).not.toHaveProperty('security_groups');
+    const latest = await show('2.74');
+    expect(latest.headers.get('openstack-api-version')).toBe('compute 2.74');
+    const server = ((await latest.json()) as { server: Record<string, unknown> }).server;
+    expect(server['flavor']).toEqual({
+      vcpus: 1,
+      ram: 512,
+      disk: 1,
+      ephemeral: 0,
+      swap: 0,
+      original_name: 'm1.tiny',
+      extra_specs: {},
+    });
+    expect(server).toMatchObject({ locked: false, locked_reason: null, tags: [], server_groups: [] });
+    expect(
+      (await fetch(`${nova}/v2.1/servers/${id}`, { method: 'DELETE', headers: { 'x-auth-token': token } })).status,
+    ).toBe(204);
+  });
+
   it('rejects a missing token with keystonemiddleware 401', async () => {
     expect((await fetch(`${nova}/v2.1/servers`)).status).toBe(401);
   });

@@ -88,9 +88,17 @@ describe('FakeImage', () => {
     expect((await fetch(`${glance}/v2/images/${img.id}`, { method: 'DELETE', headers: auth() })).status).toBe(204);
   });
 
-  it('unknown image: 404 as text/plain or HTML, never JSON', async () => {
+  it("unknown image: 404 negotiated like webob's: HTML by default, JSON or plain text when asked", async () => {
     const id = '00000000-0000-0000-0000-000000000000';
-    const plain = await fetch(`${glance}/v2/images/${id}`, { headers: { ...auth(), accept: 'application/json' } });
+    const json = await fetch(`${glance}/v2/images/${id}`, { headers: { ...auth(), accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    expect(json.headers.get('content-type')).toBe('application/json');
+    expect(await json.json()).toEqual({
+      message: `No image found with ID ${id}<br /><br />\n\n\n`,
+      code: '404 Not Found',
+      title: 'Not Found',
+    });
+    const plain = await fetch(`${glance}/v2/images/${id}`, { headers: { ...auth(), accept: 'text/plain' } });
     expect(plain.status).toBe(404);
     expect(plain.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await plain.text()).toContain(`No image found with ID ${id}`);

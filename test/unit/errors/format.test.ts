@@ -36,10 +36,13 @@ describe('error rendering per service', () => {
     ]);
   });
 
-  it('Swift: HTML body; Glance: plain text', () => {
+  it("Swift: swob's HTML page or its own text; Glance: plain text", () => {
     const s = renderError('object-store', new ItemNotFound('Not found <x>'));
     expect(s.contentType).toMatch(/text\/html/);
-    expect(s.body).toBe('<html><h1>Not Found</h1><p>Not found &lt;x&gt;</p></html>');
+    expect(s.body).toBe('Not found &lt;x&gt;');
+    expect(renderError('object-store', new ItemNotFound('The resource could not be found.')).body).toBe(
+      '<html><h1>Not Found</h1><p>The resource could not be found.</p></html>',
+    );
     const g = renderError('image', new ItemNotFound('No image found with ID x'));
     expect(g.contentType).toMatch(/text\/plain/);
     expect(g.body.startsWith('404 Not Found\n\nNo image found with ID x')).toBe(true);

@@ -1,38 +1,14 @@
-import { compileConfig } from '../../../src/config/load';
 import { MintedTokens, type MintedToken } from '../../../src/identity/minted-tokens';
 import { ProviderSessions, type ProviderSession } from '../../../src/identity/provider-sessions';
-import type { TokenInfo } from '../../../src/identity/token-info';
 import { TokenValidator, type TokenCacheEntry } from '../../../src/identity/token-validator';
 import { callWithSession } from '../../../src/services/provider-call';
 import { memoryCache, type Cache } from '../../../src/state/cache';
 import { tokenDigest } from '../../../src/state/token-key';
 import type { UpstreamClient, UpstreamResponse } from '../../../src/upstream/client';
+import { config, info, NOW, now } from './identity-fixtures';
 
 // Revocation: a tombstone beats a validation in flight (here and at another instance sharing the cache), and what
 // was derived from a revoked or rejected home token (provider sessions, minted provider tokens) goes with it.
-const NOW = 1_800_000_000_000;
-const now = () => NOW;
-const config = compileConfig(
-  {
-    listen: { port: 0 },
-    public_url: 'http://127.0.0.1:8080',
-    home: 'home',
-    providers: { home: { keystone_url: 'http://127.0.0.1:5001' }, bu: { keystone_url: 'http://127.0.0.1:5002' } },
-  },
-  'ocx.yaml',
-  process.cwd(),
-);
-const info: TokenInfo = {
-  userId: 'u1',
-  userName: 'demo',
-  userDomainId: 'default',
-  projectId: 'p1',
-  projectName: 'demo',
-  roles: ['member'],
-  expiresAt: NOW + 3_600_000,
-  catalog: [],
-  serviceProviders: [],
-};
 const tokenBody = {
   token: {
     user: { id: 'u1', name: 'demo' },

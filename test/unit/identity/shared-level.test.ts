@@ -1,35 +1,11 @@
-import { compileConfig } from '../../../src/config/load';
 import { ProviderSessions, type ProviderSession } from '../../../src/identity/provider-sessions';
-import type { TokenInfo } from '../../../src/identity/token-info';
 import { TokenValidator, type TokenCacheEntry } from '../../../src/identity/token-validator';
 import { memoryCache, type Cache } from '../../../src/state/cache';
 import { tokenDigest } from '../../../src/state/token-key';
 import type { UpstreamClient } from '../../../src/upstream/client';
+import { config, info, NOW, now } from './identity-fixtures';
 
-// A local miss consults the shared level (issue 7) before asking any Keystone.
-const NOW = 1_800_000_000_000;
-const now = () => NOW;
-const config = compileConfig(
-  {
-    listen: { port: 0 },
-    public_url: 'http://127.0.0.1:8080',
-    home: 'home',
-    providers: { home: { keystone_url: 'http://127.0.0.1:5001' }, bu: { keystone_url: 'http://127.0.0.1:5002' } },
-  },
-  'ocx.yaml',
-  process.cwd(),
-);
-const info: TokenInfo = {
-  userId: 'u1',
-  userName: 'demo',
-  userDomainId: 'default',
-  projectId: 'p1',
-  projectName: 'demo',
-  roles: ['member'],
-  expiresAt: NOW + 3_600_000,
-  catalog: [],
-  serviceProviders: [],
-};
+// A local miss consults the shared level before asking any Keystone.
 
 /** A memory cache whose shared level is `shared` (what another instance wrote). */
 function withShared<V extends object>(shared: Map<string, V>): Cache<V> & { asked: string[] } {

@@ -62,9 +62,7 @@ describe('token bodies', () => {
     >;
     expect(out.token.service_providers).toBeUndefined();
     expect(JSON.stringify(out)).not.toContain('10.0.0.1');
-    expect(out.token.catalog.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe(
-      'http://proxy/object-store/v1/AUTH_p1',
-    );
+    expect(out.token.catalog.find((c) => c.type === 'object-store')?.endpoints[0]?.url).toBe('http://proxy/v1/AUTH_p1');
     expect(input.token.service_providers).toHaveLength(2);
   });
 });

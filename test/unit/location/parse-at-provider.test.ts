@@ -3,7 +3,7 @@ import { parseAtProvider } from '../../../src/location/parse-at-provider';
 
 const known = ['home', 'bu-keystone'];
 
-describe('parseAtProvider (DESIGN.md "Naming a provider")', () => {
+describe('parseAtProvider (docs/contract.md "Naming a provider")', () => {
   it.each([
     ['photos', { id: 'photos' }],
     ['photos@bu-keystone', { id: 'photos', provider: 'bu-keystone' }],

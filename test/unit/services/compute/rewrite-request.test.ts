@@ -4,7 +4,7 @@ import {
   rewriteServerCreate,
   rewriteVolumeAttachment,
 } from '../../../../src/services/compute/rewrite-request';
-import { deepFreeze } from '../routed/deep-freeze';
+import { deepFreeze } from '../front-engine/deep-freeze';
 
 const known = ['home', 'bu-keystone'];
 

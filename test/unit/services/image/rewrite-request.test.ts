@@ -3,7 +3,7 @@ import {
   rewriteImageCreate,
   rewriteImagePatch,
 } from '../../../../src/services/image/rewrite-request';
-import { deepFreeze } from '../routed/deep-freeze';
+import { deepFreeze } from '../front-engine/deep-freeze';
 
 describe('Glance request bodies', () => {
   it('create: name@provider places the image and is stored without the suffix', () => {

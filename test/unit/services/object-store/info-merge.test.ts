@@ -16,6 +16,7 @@ describe('mergeInfo: what every provider supports', () => {
     symlink: { symloop_max: 2 },
     tempurl: { methods: ['GET'] },
     bulk_delete: { max_deletes_per_request: 10000 },
+    container_sync: { realms: {} },
   };
   const b = {
     swift: {
@@ -42,6 +43,7 @@ describe('mergeInfo: what every provider supports', () => {
         policies: [{ name: 'Policy-0' }],
       },
       slo: { max_manifest_segments: 500, min_segment_size: 1048576 },
+      tempurl: { methods: ['GET'] },
       bulk_delete: { max_deletes_per_request: 1000 },
     });
   });
@@ -49,7 +51,9 @@ describe('mergeInfo: what every provider supports', () => {
   it('drops what cannot work through the proxy and does not modify its inputs', () => {
     const frozen = Object.freeze({ ...a });
     const merged = mergeInfo([frozen]);
-    expect(merged['tempurl']).toBeUndefined();
+    expect(merged['container_sync']).toBeUndefined();
+    // The proxy checks signed URLs itself (tempurl.ts).
+    expect(merged['tempurl']).toEqual({ methods: ['GET'] });
     expect(merged['symlink']).toEqual({ symloop_max: 2 });
     expect(mergeInfo([])).toEqual({});
   });

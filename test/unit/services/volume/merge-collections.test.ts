@@ -1,5 +1,5 @@
 import { mergeAvailabilityZones, mergeVolumeTypes } from '../../../../src/services/volume/merge-collections';
-import { deepFreeze } from '../routed/deep-freeze';
+import { deepFreeze } from '../front-engine/deep-freeze';
 
 describe('Cinder small collections over providers', () => {
   it('volume types: one per name, first provider wins', () => {

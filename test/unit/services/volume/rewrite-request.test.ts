@@ -4,7 +4,7 @@ import {
   rewriteSnapshotCreate,
   rewriteVolumeCreate,
 } from '../../../../src/services/volume/rewrite-request';
-import { deepFreeze } from '../routed/deep-freeze';
+import { deepFreeze } from '../front-engine/deep-freeze';
 
 const known = ['home', 'bu-keystone'];
 

@@ -1,0 +1,1 @@
+export { deepFreeze } from '../../../support/deep-freeze';
