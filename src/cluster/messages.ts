@@ -6,6 +6,9 @@ export type StoreOp =
   | { op: 'get'; ns: string; key: string }
   | { op: 'set'; ns: string; key: string; value: unknown; ttlMs: number }
   | { op: 'delete'; ns: string; key: string }
+  /** A lease (SharedStore.claim): answered with an entry when this worker got it. */
+  | { op: 'claim'; ns: string; key: string; ttlMs: number }
+  | { op: 'release'; ns: string; key: string }
   | { op: 'ping' };
 
 export type WorkerMessage =

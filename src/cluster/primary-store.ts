@@ -32,6 +32,18 @@ export class PrimaryStore {
       case 'delete':
         this.entries.delete(name(op.ns, op.key));
         return { deleted: { ns: op.ns, key: op.key } };
+      case 'claim': {
+        const lease = `claim\0${name(op.ns, op.key)}`;
+        const held = this.entries.get(lease);
+        if (held && held.expiresAt > this.now()) return {};
+        const ttl = Math.max(1, Math.floor(op.ttlMs));
+        const entry = { value: true, expiresAt: this.now() + ttl };
+        this.entries.set(lease, entry, { ttl });
+        return { entry };
+      }
+      case 'release':
+        this.entries.delete(`claim\0${name(op.ns, op.key)}`);
+        return {};
       default:
         return {};
     }

@@ -65,6 +65,16 @@ export class WorkerStore implements SharedStore {
     await this.call({ op: 'delete', ns, key });
   }
 
+  async claim(ns: string, key: string, ttlMs: number): Promise<boolean> {
+    const res = await this.call({ op: 'claim', ns, key, ttlMs });
+    // No answer from the supervisor fails open (SharedStore.claim).
+    return !res.answered || !!res.entry;
+  }
+
+  async release(ns: string, key: string): Promise<void> {
+    await this.call({ op: 'release', ns, key });
+  }
+
   onRemoteDelete(ns: string, listener: (key: string) => void): void {
     this.listeners.set(ns, [...(this.listeners.get(ns) ?? []), listener]);
   }

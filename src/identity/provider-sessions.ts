@@ -14,6 +14,10 @@ import type { MintedTokens } from './minted-tokens';
 import { NoStaticAccount, staticAccountFor } from './static-accounts';
 import type { KeystoneCatalogEntry } from './token-info';
 
+/** How long one instance may hold the lease on a key's exchange (a K2K exchange is 5 Keystone calls). */
+const LEASE_MS = 10_000;
+const LEASE_POLL_MS = 25;
+
 /** Credentials to act at one provider on behalf of one (user, home project). */
 export interface ProviderSession {
   provider: string;
@@ -77,22 +81,44 @@ export class ProviderSessions {
       return cached;
     }
     this.metrics?.cacheLookups.inc({ cache: 'provider_token', result: 'miss' });
-    return this.flight.run(key, async () => {
-      // Another instance's exchange for this same (token, user, project, provider) key (state.backend redis).
-      const shared = await this.cache.fetchShared?.(key);
-      if (shared && shared.expiresAt - this.config.cache.providerTokenMarginMs > this.now()) return shared;
-      const session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(caller, provider);
-      const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
-      this.cache.set(key, session, ttl);
-      if (session.kind === 'k2k') {
-        this.minted?.remember(
-          session.token,
-          { homeToken: caller.token, provider: provider.name, providerProjectId: session.projectId },
-          ttl,
-        );
+    return this.flight.run(key, () => this.sharedOrNew(caller, provider, key));
+  }
+
+  /**
+   * Another instance's session for this same key (state.backend redis or workers), else a new one. Across
+   * instances one exchange per key: the instance holding the shared lease exchanges, the others poll the shared
+   * level for its result (bounded; the lease fails open when the shared level is down).
+   */
+  private async sharedOrNew(caller: Caller, provider: ProviderConfig, key: string): Promise<ProviderSession> {
+    const usable = (s: ProviderSession | undefined): ProviderSession | undefined =>
+      s && s.expiresAt - this.config.cache.providerTokenMarginMs > this.now() ? s : undefined;
+    const shared = usable(await this.cache.fetchShared?.(key));
+    if (shared) return shared;
+    if (this.cache.claimShared) {
+      for (let polls = 0; !(await this.cache.claimShared(key, LEASE_MS)); polls++) {
+        if (polls >= LEASE_MS / LEASE_POLL_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+        const theirs = usable(await this.cache.fetchShared?.(key));
+        if (theirs) return theirs;
       }
-      return session;
-    });
+    }
+    let session: ProviderSession;
+    try {
+      session = provider.keystoneUrl ? await this.k2k(caller, provider) : await this.tempauth(caller, provider);
+    } catch (err) {
+      void this.cache.releaseShared?.(key);
+      throw err;
+    }
+    const ttl = session.expiresAt - this.config.cache.providerTokenMarginMs - this.now();
+    this.cache.set(key, session, ttl);
+    if (session.kind === 'k2k') {
+      this.minted?.remember(
+        session.token,
+        { homeToken: caller.token, provider: provider.name, providerProjectId: session.projectId },
+        ttl,
+      );
+    }
+    return session;
   }
 
   /** The last K2K exchange per provider (time and result only: nothing about the user). */
@@ -105,7 +131,11 @@ export class ProviderSessions {
   /** Drop a provider token the provider has rejected (401), so the next get() exchanges afresh. */
   invalidate(caller: Caller, providerName: string): void {
     const provider = this.byName.get(providerName);
-    if (provider && provider.name !== this.config.home) this.cache.delete(this.key(caller, provider));
+    if (!provider || provider.name === this.config.home) return;
+    const key = this.key(caller, provider);
+    this.cache.delete(key);
+    // The lease of the exchange that made the rejected token would make the next get() wait for nothing.
+    void this.cache.releaseShared?.(key);
   }
 
   /**
@@ -120,6 +150,7 @@ export class ProviderSessions {
       const session = this.cache.get(key);
       if (session?.kind === 'k2k') this.minted?.forget(session.token);
       this.cache.delete(key);
+      void this.cache.releaseShared?.(key);
     }
   }
 

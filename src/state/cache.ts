@@ -15,6 +15,9 @@ export interface Cache<V> {
    * local level (so the next `get` hits). Absent on memory-only caches. Never rejects: an unreachable store is a miss.
    */
   fetchShared?(key: string): Promise<V | undefined>;
+  /** The shared level's lease on `key` (SharedStore.claim); absent on memory-only caches. */
+  claimShared?(key: string, ttlMs: number): Promise<boolean>;
+  releaseShared?(key: string): Promise<void>;
 }
 
 export function memoryCache<V extends object>(max: number): Cache<V> {

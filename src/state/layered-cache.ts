@@ -37,5 +37,7 @@ export function layeredCache<V extends object>(
       local.set(key, value, entry.expiresAt - now());
       return value;
     },
+    claimShared: (key, ttlMs) => store.claim(namespace, key, ttlMs),
+    releaseShared: (key) => store.release(namespace, key),
   };
 }

@@ -21,6 +21,8 @@ export interface RedisStoreOptions {
 
 /** After a timed-out command the store is skipped for this long: a hung Redis must not add a timeout to every miss. */
 const COOL_DOWN_MS = 1_000;
+/** Leases (claim/release) live beside the entries under their own names. */
+const CLAIM_PREFIX = 'claim:';
 const INVALIDATION_CHANNEL = 'invalidate';
 
 /**
@@ -98,15 +100,36 @@ export class RedisStore implements SharedStore {
     if (this.closed) return Promise.resolve();
     return this.track(async () => {
       const name = this.sealer.name(namespace, key);
+      // DEL goes out now, before the notice is sealed: ioredis keeps a connection's order, so a read issued right
+      // after this delete (a re-exchange after a provider's 401) cannot find the entry being deleted.
+      const deleted = this.run('delete', () => this.client.del(this.key(name)));
       const notice = await this.sealer.seal(
         INVALIDATION_CHANNEL,
         { n: namespace, k: key, i: this.instance },
         this.now() + 60_000,
       );
-      await this.run('delete', () =>
-        this.client.multi().del(this.key(name)).publish(this.key(INVALIDATION_CHANNEL), notice).exec(),
-      );
+      await Promise.all([
+        deleted,
+        this.run('publish', () => this.client.publish(this.key(INVALIDATION_CHANNEL), notice)),
+      ]);
     });
+  }
+
+  async claim(namespace: string, key: string, ttlMs: number): Promise<boolean> {
+    if (!this.usable()) return true;
+    const name = this.sealer.name(CLAIM_PREFIX + namespace, key);
+    const ttl = Math.max(1, Math.floor(ttlMs));
+    // Sealed like every value, so Redis holds nothing readable (not even which instance holds the lease).
+    const holder = await this.sealer.seal(name, this.instance, this.now() + ttl);
+    const reply = await this.run('claim', () => this.client.set(this.key(name), holder, 'PX', ttl, 'NX'));
+    // `null` is Redis's "already held"; no answer at all (undefined) fails open.
+    return reply !== null;
+  }
+
+  async release(namespace: string, key: string): Promise<void> {
+    if (!this.usable()) return;
+    const name = this.sealer.name(CLAIM_PREFIX + namespace, key);
+    await this.run('release', () => this.client.del(this.key(name)));
   }
 
   onRemoteDelete(namespace: string, listener: (key: string) => void): void {

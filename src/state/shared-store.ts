@@ -19,6 +19,14 @@ export interface SharedStore {
   delete(namespace: string, key: string): Promise<void>;
   /** Local keys another instance deleted in `namespace`. */
   onRemoteDelete(namespace: string, listener: (key: string) => void): void;
+  /**
+   * Takes a short lease on `key` for work only one instance should do at a time (a K2K exchange): true when this
+   * instance holds it now, false when another one does. Fails open: an unreachable store answers true, so a lost
+   * store costs at worst one piece of work per instance, never a stalled request.
+   */
+  claim(namespace: string, key: string, ttlMs: number): Promise<boolean>;
+  /** Ends a lease taken with `claim` early (the work failed: the others need not wait for it to expire). */
+  release(namespace: string, key: string): Promise<void>;
   /** Whether the last contact with the store succeeded. */
   readonly reachable: boolean;
   /** Asks the store now (bounded by the command timeout). */

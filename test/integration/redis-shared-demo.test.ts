@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo/demo-cloud';
 import { tokenDigest } from '../../src/state/token-key';
+import { authenticate } from '../../src/identity/caller';
 import { passwordAuth } from '../support/harness';
 import { eventually } from '../support/eventually';
 import { startRedis, testEncryptionKey, type TestRedis } from '../support/redis-server';
@@ -96,6 +97,52 @@ describe('two instances, one Redis', () => {
     await eventually(
       async () => (await request(b.server).get('/identity/v3/auth/projects').set('x-auth-token', token)).status === 401,
     );
+  });
+
+  describe('without warm-up at login (first calls race)', () => {
+    let c: ProxyInstance;
+    let d: ProxyInstance;
+    beforeAll(async () => {
+      const state = { backend: 'redis', redis_url: redis.url, encryption_key: testEncryptionKey() };
+      const cache = { warm_at_login: false };
+      [c, d] = await Promise.all([
+        startInstance({ ...demo.config, state, cache }, '(test c)'),
+        startInstance({ ...demo.config, state, cache }, '(test d)'),
+      ]);
+      await eventually(async () => (await c.proxy.deps.state.status()).reachable);
+      await eventually(async () => (await d.proxy.deps.state.status()).reachable);
+    });
+    afterAll(async () => Promise.all([c.close(), d.close()]));
+    const both = async () => (await exchanges(c)) + (await exchanges(d));
+
+    it('concurrent first calls through two instances make one K2K exchange between them', async () => {
+      const { token } = await login(c, 'demo2', 'demo2-secret');
+      const before = await both();
+      const calls = Array.from({ length: 20 }, (_, i) => projectsAtBu(i % 2 ? d : c, token));
+      const statuses = (await Promise.all(calls)).map((r) => r.status);
+      expect(statuses).toEqual(Array(20).fill(200));
+      expect((await both()) - before).toBe(1);
+    });
+
+    it('a provider token revoked at the provider: one fresh exchange, then both instances use the new one', async () => {
+      const { token } = await login(c);
+      expect((await projectsAtBu(c, token)).status).toBe(200);
+      await c.proxy.deps.state.flush();
+      expect((await projectsAtBu(d, token)).status).toBe(200);
+      const caller = await authenticate({ 'x-auth-token': token }, c.proxy.deps.validator);
+      const old = (await c.proxy.deps.sessions.get(caller, 'bu-keystone')).token;
+      const revoke = await fetch(`${bu().baseUrl}/identity/v3/auth/tokens`, {
+        method: 'DELETE',
+        headers: { 'x-auth-token': old, 'x-subject-token': old },
+      });
+      expect(revoke.status).toBe(204);
+      const before = await both();
+      expect((await projectsAtBu(d, token)).status).toBe(200);
+      expect((await both()) - before).toBe(1);
+      await d.proxy.deps.state.flush();
+      await eventually(async () => (await projectsAtBu(c, token)).status === 200);
+      expect((await both()) - before).toBe(1);
+    });
   });
 
   it('Redis killed: both instances keep serving, /metrics and /readyz say so; Redis back: shared again', async () => {

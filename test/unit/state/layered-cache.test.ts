@@ -21,6 +21,10 @@ class MapStore implements SharedStore {
   async delete(ns: string, key: string) {
     this.entries.delete(`${ns}/${key}`);
   }
+  async claim() {
+    return true;
+  }
+  async release() {}
   onRemoteDelete(ns: string, listener: (key: string) => void) {
     this.listeners.set(ns, [...(this.listeners.get(ns) ?? []), listener]);
   }

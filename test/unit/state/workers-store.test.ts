@@ -69,6 +69,21 @@ describe('the shared level of --workers N without Redis', () => {
     expect((await w.get('token', 'k'))?.value).toEqual({ a: 1 });
   });
 
+  it('a lease (one K2K exchange across workers): one holder until it expires or is released', async () => {
+    let now = 1_000_000;
+    const sup = supervisorWith(new PrimaryStore(() => now));
+    const [w1, w2] = [sup.worker(), sup.worker()];
+    expect(await w1.claim('provider_token', 'k', 10_000)).toBe(true);
+    expect(await w2.claim('provider_token', 'k', 10_000)).toBe(false);
+    expect(await w2.claim('provider_token', 'other', 10_000)).toBe(true);
+    now += 10_001;
+    expect(await w2.claim('provider_token', 'k', 10_000)).toBe(true);
+    await w2.release('provider_token', 'k');
+    expect(await w1.claim('provider_token', 'k', 10_000)).toBe(true);
+    sup.disconnect(0);
+    expect(await w1.claim('provider_token', 'k', 10_000)).toBe(true); // fails open
+  });
+
   it('an unanswered or disconnected supervisor is a miss, never a hang or a throw', async () => {
     const silent = supervisorWith(new PrimaryStore(), { silent: true }).worker();
     expect(await silent.get('token', 'k')).toBeUndefined();
