@@ -9,7 +9,7 @@ import type { UpstreamClient } from '../upstream/client';
 import { K2kError, ProviderNotChosen } from './k2k/errors';
 import { K2kRefusals } from './k2k/refusals';
 import { exchangeForFederatedToken } from './k2k/exchange';
-import { mapProject, scopeToProject } from './k2k/scope';
+import { mapProject, scopeToProject, type ScopedToken } from './k2k/scope';
 import type { MintedTokens } from './minted-tokens';
 import { NoStaticAccount, staticAccountFor } from './static-accounts';
 import type { KeystoneCatalogEntry } from './token-info';
@@ -17,6 +17,8 @@ import type { KeystoneCatalogEntry } from './token-info';
 /** How long one instance may hold the lease on a key's exchange (a K2K exchange is 5 Keystone calls). */
 const LEASE_MS = 10_000;
 const LEASE_POLL_MS = 25;
+/** How long a provider project found by name is reused without listing the projects again (mapAndScope). */
+const PROJECT_MAPPING_TTL_MS = 3_600_000;
 
 /** Credentials to act at one provider on behalf of one (user, home project). */
 export interface ProviderSession {
@@ -44,6 +46,8 @@ export class ProviderSessions {
   /** When this instance last exchanged with each provider, for operators (/readyz, `ocx-proxy providers`). */
   private readonly lastK2k = new Map<string, { at: number; result: 'ok' | 'error' }>();
   private readonly refusals: K2kRefusals;
+  /** Provider project per (user, home project, provider): mapAndScope. */
+  private readonly projectIds: Cache<{ id: string }>;
 
   constructor(
     private readonly config: Config,
@@ -55,6 +59,7 @@ export class ProviderSessions {
   ) {
     this.byName = new Map(config.providers.map((p) => [p.name, p]));
     // Local to each instance: at worst one refused exchange per instance and k2k_negative_ttl.
+    this.projectIds = memoryCache(config.cache.providerTokenMax);
     this.refusals = new K2kRefusals(memoryCache(config.cache.providerTokenMax), config.cache.k2kNegativeTtlMs);
   }
 
@@ -189,20 +194,7 @@ export class ProviderSessions {
         provider: provider.name,
         sp,
       });
-      const projectId = await mapProject(this.upstream, {
-        provider: provider.name,
-        keystoneUrl,
-        federatedToken: fed.token,
-        homeProjectId: caller.info.projectId,
-        homeProjectName: caller.info.projectName,
-        projectMap: provider.projectMap,
-      });
-      const scoped = await scopeToProject(this.upstream, {
-        provider: provider.name,
-        keystoneUrl,
-        federatedToken: fed.token,
-        projectId,
-      });
+      const { projectId, scoped } = await this.mapAndScope(caller, provider, fed.token);
       this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'ok' });
       this.lastK2k.set(provider.name, { at: this.now(), result: 'ok' });
       this.metrics?.k2kLatency.observe({ provider: provider.name }, (this.now() - started) / 1000);
@@ -225,6 +217,45 @@ export class ProviderSessions {
       this.refusals.record(caller.info.userId, caller.info.projectId, provider.name, err);
       throw err;
     }
+  }
+
+  /**
+   * Steps 4 and 5 of the exchange. The provider project found for (user, home project, provider) is remembered,
+   * which saves the project listing on every later exchange (one of five calls in sequence); the provider's
+   * Keystone still decides the scope with the user's own federated token, and a refusal of a remembered project
+   * is retried once with a fresh mapping (a renamed or re-created project).
+   */
+  private async mapAndScope(
+    caller: Caller,
+    provider: ProviderConfig,
+    federatedToken: string,
+  ): Promise<{ projectId: string; scoped: ScopedToken }> {
+    const keystoneUrl = provider.keystoneUrl as string;
+    const mapKey = `${caller.info.userId}|${caller.info.projectId ?? '-'}|${provider.name}`;
+    const remembered = this.projectIds.get(mapKey)?.id;
+    const fresh = () =>
+      mapProject(this.upstream, {
+        provider: provider.name,
+        keystoneUrl,
+        federatedToken,
+        homeProjectId: caller.info.projectId as string,
+        homeProjectName: caller.info.projectName,
+        projectMap: provider.projectMap,
+      });
+    const scope = (projectId: string) =>
+      scopeToProject(this.upstream, { provider: provider.name, keystoneUrl, federatedToken, projectId });
+    let projectId = remembered ?? (await fresh());
+    let scoped: ScopedToken;
+    try {
+      scoped = await scope(projectId);
+    } catch (err) {
+      if (!remembered || !(err instanceof K2kError)) throw err;
+      this.projectIds.delete(mapKey);
+      projectId = await fresh();
+      scoped = await scope(projectId);
+    }
+    this.projectIds.set(mapKey, { id: projectId }, PROJECT_MAPPING_TTL_MS);
+    return { projectId, scoped };
   }
 
   /** Static credentials (tempauth): the account configured for the caller's home project, logged in to by the proxy. */

@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { eventually } from '../support/eventually';
 import { passwordAuth, startHarness, type Harness } from '../support/harness';
+import { sumMetric } from '../support/prometheus-text';
 
 let h: Harness;
 beforeAll(async () => {
@@ -98,6 +100,48 @@ describe('K2K: X-OCX-Provider targets a provider with a provider token', () => {
       expect(home.status).toBe(200);
     } finally {
       h.demo.setDown('bu-keystone', false);
+    }
+  });
+
+  it("a later login's exchange reuses the provider project found by the first: no project listing", async () => {
+    const exchanged = async () =>
+      sumMetric((await request(h.server).get('/metrics')).text, 'ocx_k2k_exchanges_total', {
+        provider: 'bu-keystone',
+        result: 'ok',
+      });
+    const listings = () => bu().keystone.requests.filter((r) => r.path.endsWith('/v3/auth/projects')).length;
+    // demo-admin has not logged in before in this file: its first exchange (the warm-up at login) lists its projects.
+    let before = await exchanged();
+    const firstListings = listings();
+    await login('demo-admin', 'demo-admin-secret');
+    await eventually(async () => (await exchanged()) === before + 1);
+    expect(listings() - firstListings).toBe(1);
+    before = await exchanged();
+    const secondListings = listings();
+    const token = await login('demo-admin', 'demo-admin-secret');
+    await eventually(async () => (await exchanged()) === before + 1);
+    expect(listings() - secondListings).toBe(0);
+    // The remembered project is the one the provider scopes the new token to.
+    const res = await projectsAtBu(token);
+    expect(res.status).toBe(200);
+    expect(res.body.projects.map((p: { id: string }) => p.id)).toContain(bu().projects['demo']);
+
+    // The provider re-creates its project under the same name: the remembered id is refused at scope time, and
+    // the exchange lists the projects again and scopes to the new one.
+    const store = bu().keystone.store;
+    const oldId = bu().projects['demo'] as string;
+    const oldProject = store.projects.get(oldId)!;
+    store.projects.delete(oldId);
+    const renewed = store.addProject('demo');
+    try {
+      before = await exchanged();
+      const thirdListings = listings();
+      await login('demo-admin', 'demo-admin-secret');
+      await eventually(async () => (await exchanged()) === before + 1);
+      expect(listings() - thirdListings).toBe(1);
+    } finally {
+      store.projects.delete(renewed.id);
+      store.projects.set(oldId, oldProject);
     }
   });
 
