@@ -18,8 +18,18 @@ export function setHeaders(res: Response, headers: HeaderBag): void {
 
 /** Python's str.title() for an ASCII header name: a letter after a non-letter upper-cased, the others lowered. */
 export function titleCase(name: string): string {
-  return name.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_m, before: string, c: string) => before + c.toUpperCase());
+  // Every response carries the same few names: remember them (bounded: metadata names are the caller's choice).
+  const known = titled.get(name);
+  if (known !== undefined) return known;
+  const out = name
+    .toLowerCase()
+    .replace(/(^|[^a-z])([a-z])/g, (_m, before: string, c: string) => before + c.toUpperCase());
+  if (titled.size >= TITLED_MAX) titled.clear();
+  titled.set(name, out);
+  return out;
 }
+const TITLED_MAX = 1_000;
+const titled = new Map<string, string>();
 
 /**
  * Writes one provider's answer to the client, body streamed as it comes (objects are never buffered). If the client goes away, pipeline() destroys the upstream body, which aborts the provider request.
