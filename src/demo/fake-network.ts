@@ -385,6 +385,12 @@ export class FakeNetwork {
     const zones = this.options.zones ?? ['nova'];
     const network = (id: unknown): Rec | undefined =>
       typeof id === 'string' ? this.get('networks', id, project, admin) : undefined;
+    // Subnets, ports and floating IPs name a network; Neutron's one answer when it is absent or not visible.
+    const noNetwork = (id: unknown): { error: string; status: number; type: string } => ({
+      status: 404,
+      type: 'NetworkNotFound',
+      error: `Network ${String(id)} could not be found.`,
+    });
     const extra: Rec = {};
     if (kind.path === 'networks' || kind.path === 'routers') {
       const hints = Array.isArray(attrs['availability_zone_hints'])
@@ -420,12 +426,7 @@ export class FakeNetwork {
     }
     if (kind.path === 'subnets') {
       const net = network(attrs['network_id']);
-      if (!net)
-        return {
-          status: 404,
-          type: 'NetworkNotFound',
-          error: `Network ${String(attrs['network_id'])} could not be found.`,
-        };
+      if (!net) return noNetwork(attrs['network_id']);
       if (typeof attrs['cidr'] !== 'string')
         return { status: 400, type: 'BadRequest', error: 'Bad subnets request: a cidr must be specified.' };
       Object.assign(extra, { ip_version: 4, enable_dhcp: true, gateway_ip: null, allocation_pools: [] });
@@ -435,12 +436,7 @@ export class FakeNetwork {
     }
     if (kind.path === 'ports') {
       const net = network(attrs['network_id']);
-      if (!net)
-        return {
-          status: 404,
-          type: 'NetworkNotFound',
-          error: `Network ${String(attrs['network_id'])} could not be found.`,
-        };
+      if (!net) return noNetwork(attrs['network_id']);
       const groups = Array.isArray(attrs['security_groups']) ? attrs['security_groups'] : undefined;
       const missing = groups?.find((g) => typeof g !== 'string' || !this.get('security-groups', g, project));
       if (missing !== undefined)
@@ -477,12 +473,7 @@ export class FakeNetwork {
     }
     if (kind.path === 'floatingips') {
       const net = network(attrs['floating_network_id']);
-      if (!net)
-        return {
-          status: 404,
-          type: 'NetworkNotFound',
-          error: `Network ${String(attrs['floating_network_id'])} could not be found.`,
-        };
+      if (!net) return noNetwork(attrs['floating_network_id']);
       if (net['router:external'] !== true)
         return {
           status: 400,
