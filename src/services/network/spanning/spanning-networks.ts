@@ -30,6 +30,16 @@ export interface Twin {
   id: string;
 }
 
+/**
+ * One spanning network create: its providers in config order, the caller's project at each (the twin's owner) and
+ * the client's attributes; the same for every segment tried.
+ */
+interface SpanCreate {
+  order: readonly string[];
+  projects: Record<string, string>;
+  item: JsonObject;
+}
+
 interface UserReply {
   status: number;
   /** The provider's answer in the client's project ids. */
@@ -137,7 +147,7 @@ export class SpanningNetworks {
     delete item['project_id'];
     delete item['tenant_id'];
 
-    const twins = await this.allocateAndCreate(ctx, order, projects, item);
+    const twins = await this.allocateAndCreate(ctx, { order, projects, item });
     const primary = twins[0] as Twin;
     this.front.locator.remember(caller, 'network', primary.id, primary.provider);
     const shown = await this.userCall(req, ctx, caller, primary.provider, 'GET', [NETWORKS.path, primary.id]);
@@ -164,13 +174,8 @@ export class SpanningNetworks {
    * (a network made there since the scan, by anyone) is skipped and the next one tried. Providers are always asked
    * in config order, so that between proxy instances the first provider's own check decides who gets a segment.
    */
-  private async allocateAndCreate(
-    ctx: RequestContext,
-    order: readonly string[],
-    projects: Record<string, string>,
-    item: JsonObject,
-  ): Promise<Twin[]> {
-    const used = await this.usedSegments(order, ctx.requestId);
+  private async allocateAndCreate(ctx: RequestContext, create: SpanCreate): Promise<Twin[]> {
+    const used = await this.usedSegments(create.order, ctx.requestId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const held = this.reservations.reserve(this.segments.range, new Set([...used, ...this.recentSegments()]));
       if (!held) {
@@ -181,7 +186,7 @@ export class SpanningNetworks {
         );
       }
       try {
-        const made = await this.createTwins(ctx, order, projects, item, held.segment);
+        const made = await this.createTwins(ctx, create, held.segment);
         if (made === 'taken') {
           used.add(held.segment);
           continue;
@@ -230,13 +235,8 @@ export class SpanningNetworks {
   }
 
   /** The twins of one segment, primary first; 'taken' when a provider refused the segment as in use. */
-  private async createTwins(
-    ctx: RequestContext,
-    order: readonly string[],
-    projects: Record<string, string>,
-    item: JsonObject,
-    segment: number,
-  ): Promise<Twin[] | 'taken'> {
+  private async createTwins(ctx: RequestContext, create: SpanCreate, segment: number): Promise<Twin[] | 'taken'> {
+    const { order, projects, item } = create;
     const tag = spanTag(this.label, segment);
     const made: Twin[] = [];
     for (const provider of order) {
@@ -361,16 +361,9 @@ export class SpanningNetworks {
     if (req.method !== 'PUT' && req.method !== 'DELETE') return false;
     const wanted = isObject(body) && Array.isArray(body['tags']) ? body['tags'] : undefined;
     if (req.method === 'PUT' && !wanted) return false;
-    let provider: string;
-    try {
-      provider = (await this.front.locator.locate(req, ctx, caller, probeOf(c), ref.id, ref.explicit)).provider;
-    } catch (err) {
-      if (err instanceof ItemNotFound) return false;
-      throw err;
-    }
-    const shown = await this.userCall(req, ctx, caller, provider, 'GET', [c.path, ref.id]);
-    const item = objectAt(shown.doc, c.singular);
-    if (shown.status !== 200 || !item) return false;
+    const shown = await this.shown(req, ctx, caller, c, ref);
+    if (!shown) return false;
+    const { provider, item } = shown;
     const kept = (Array.isArray(item['tags']) ? item['tags'] : []).filter(
       (t): t is string => typeof t === 'string' && t.startsWith(OCX_TAG),
     );
@@ -397,6 +390,25 @@ export class SpanningNetworks {
     c: NeutronCollection,
     ref: { id: string; explicit?: string },
   ): Promise<{ provider: string; item: Item } | undefined> {
+    const shown = await this.shown(req, ctx, caller, c, ref);
+    if (!shown || !isPrimary(shown.item)) return undefined;
+    const { provider, item, reply } = shown;
+    // Tags are anyone's to set: a network shared with the caller by another project is never a span of theirs.
+    if (!ownedByCaller(item, objectAt(reply.raw, c.singular), reply, caller)) return undefined;
+    return { provider, item };
+  }
+
+  /**
+   * The network or subnet `ref` names as its provider shows it to the caller; undefined when it is not found there
+   * (the ordinary routed call then gives the client the not-found answer).
+   */
+  private async shown(
+    req: Request,
+    ctx: RequestContext,
+    caller: Caller,
+    c: NeutronCollection,
+    ref: { id: string; explicit?: string },
+  ): Promise<{ provider: string; item: Item; reply: UserReply } | undefined> {
     let provider: string;
     try {
       provider = (await this.front.locator.locate(req, ctx, caller, probeOf(c), ref.id, ref.explicit)).provider;
@@ -404,12 +416,10 @@ export class SpanningNetworks {
       if (err instanceof ItemNotFound) return undefined;
       throw err;
     }
-    const r = await this.userCall(req, ctx, caller, provider, 'GET', [c.path, ref.id]);
-    const item = objectAt(r.doc, c.singular);
-    if (r.status !== 200 || !item || !isPrimary(item)) return undefined;
-    // Tags are anyone's to set: a network shared with the caller by another project is never a span of theirs.
-    if (!ownedByCaller(item, objectAt(r.raw, c.singular), r, caller)) return undefined;
-    return { provider, item };
+    const reply = await this.userCall(req, ctx, caller, provider, 'GET', [c.path, ref.id]);
+    const item = objectAt(reply.doc, c.singular);
+    if (reply.status !== 200 || !item) return undefined;
+    return { provider, item, reply };
   }
 
   /**
