@@ -2,23 +2,9 @@
 // on merged answers, chunked image uploads, empty ids kept for the service to answer.
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import { login, received, startHarness, asLogin, type Harness, type Login } from './compute-support';
+import { demoLoginPerFile, received } from './compute-support';
 
-let h: Harness;
-let me: Login;
-const bu = () => h.demo.providers['bu-keystone']!;
-const home = () => h.demo.providers['home']!;
-
-beforeAll(async () => {
-  h = await startHarness();
-  me = await login(h);
-});
-afterAll(() => h.close());
-
-const { get } = asLogin(
-  () => h,
-  () => me,
-);
+const { h, me, bu, home, get, post } = demoLoginPerFile();
 
 describe('microversion headers on merged answers', () => {
   it.each(['/compute/v2.1/servers', '/compute/v2.1/servers/detail'])('%s echoes the Nova microversion', async (p) => {
@@ -32,7 +18,7 @@ describe('microversion headers on merged answers', () => {
   it.each(['volumes', 'volumes/detail', 'snapshots/detail', 'types', 'os-availability-zone'])(
     'volume %s echoes the Cinder microversion',
     async (p) => {
-      const res = await get(`/volume/v3/${me.projectId}/${p}`, { 'openstack-api-version': 'volume 3.44' });
+      const res = await get(`/volume/v3/${me().projectId}/${p}`, { 'openstack-api-version': 'volume 3.44' });
       expect(res.status).toBe(200);
       expect(res.headers['openstack-api-version']).toBe('volume 3.44');
       expect(res.headers['vary']).toMatch(/OpenStack-API-Version/);
@@ -42,17 +28,18 @@ describe('microversion headers on merged answers', () => {
 
 describe('chunked image upload', () => {
   it('streams Transfer-Encoding: chunked data (no Content-Length) to the image’s provider: 204', async () => {
-    const created = await request(h.server)
-      .post('/image/v2/images')
-      .set('x-auth-token', me.token)
-      .send({ name: 'chunked@bu-keystone', disk_format: 'raw', container_format: 'bare' });
+    const created = await post('/image/v2/images', {
+      name: 'chunked@bu-keystone',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     const parts = [Buffer.alloc(70_000, 1), Buffer.alloc(50_000, 2)];
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${h.url}/image/v2/images/${id}/file`, {
+      const req = httpRequest(`${h().url}/image/v2/images/${id}/file`, {
         method: 'PUT',
-        headers: { 'x-auth-token': me.token, 'content-type': 'application/octet-stream' },
+        headers: { 'x-auth-token': me().token, 'content-type': 'application/octet-stream' },
       });
       req.on('response', (res) => {
         res.resume();
@@ -77,7 +64,7 @@ describe('empty ids', () => {
     const log = home()[svc].requests;
     const from = log.length;
     const buFrom = bu()[svc].requests.length;
-    const res = await request(h.server)[m === 'GET' ? 'get' : 'delete'](p).set('x-auth-token', me.token);
+    const res = await request(h().server)[m === 'GET' ? 'get' : 'delete'](p).set('x-auth-token', me().token);
     expect(res.headers['x-ocx-provider']).toBe('home');
     expect(received(log, from, m, seen)).toHaveLength(1);
     expect(received(bu()[svc].requests, buFrom, m, /./)).toHaveLength(0);
@@ -85,7 +72,7 @@ describe('empty ids', () => {
 
   it('GET /volume/v3/{project}/volumes/ keeps its slash at the home Cinder', async () => {
     const from = home().volume.requests.length;
-    const res = await get(`/volume/v3/${me.projectId}/volumes/`);
+    const res = await get(`/volume/v3/${me().projectId}/volumes/`);
     expect(res.headers['x-ocx-provider']).toBe('home');
     expect(received(home().volume.requests, from, 'GET', /\/volumes\/$/)).toHaveLength(1);
   });
@@ -106,7 +93,7 @@ describe('where a resource lives', () => {
     expect(show.headers['x-ocx-provider']).toBe('bu-keystone');
     expect(show.body.server['OS-EXT-AZ:availability_zone']).toBe(atBu?.['OS-EXT-AZ:availability_zone']);
 
-    const volumes = await get(`/volume/v3/${me.projectId}/volumes/detail`);
+    const volumes = await get(`/volume/v3/${me().projectId}/volumes/detail`);
     const vz = (volumes.body.volumes as { id: string; availability_zone: string }[]).map((v) => v.availability_zone);
     for (const z of vz) expect(z).toMatch(/^(home|bu-keystone)(:|$)/);
   });
@@ -114,10 +101,9 @@ describe('where a resource lives', () => {
   it('a volume created with the zone a listing shows goes back to that provider with the zone part', async () => {
     const zone = 'nova';
     const from = bu().volume.requests.length;
-    const res = await request(h.server)
-      .post(`/volume/v3/${me.projectId}/volumes`)
-      .set('x-auth-token', me.token)
-      .send({ volume: { size: 1, name: 'zone-trip', availability_zone: `bu-keystone:${zone}` } });
+    const res = await post(`/volume/v3/${me().projectId}/volumes`, {
+      volume: { size: 1, name: 'zone-trip', availability_zone: `bu-keystone:${zone}` },
+    });
     expect(res.status).toBe(202);
     expect(res.headers['x-ocx-provider']).toBe('bu-keystone');
     const [seen] = received(bu().volume.requests, from, 'POST', /\/volumes$/);

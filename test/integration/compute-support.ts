@@ -1,6 +1,7 @@
 // Shared by the compute, volume and image integration tests: the demo cloud behind the real proxy wiring, and a
 // password login through the proxy's Keystone.
 import request from 'supertest';
+import type { DemoProvider } from '../../src/demo/demo-cloud';
 import type { RecordedRequest, RequestLog } from '../../src/demo/sim-http';
 import { passwordAuth, startHarness, type Harness } from '../support/harness';
 
@@ -41,6 +42,36 @@ export function asLogin(
         .set('x-auth-token', me().token)
         .set(headers)
         .send(body as object),
+  };
+}
+
+/**
+ * The set-up of a file whose tests all run as the demo user against one harness: started in `beforeAll`, closed in
+ * `afterAll`. Getters, since the harness and the login exist only once `beforeAll` has run; `bu` and `home` are
+ * the two providers' fakes, `get` and `post` go through the proxy as the login (asLogin).
+ */
+export function demoLoginPerFile(): ReturnType<typeof asLogin> & {
+  h: () => Harness;
+  me: () => Login;
+  bu: () => DemoProvider;
+  home: () => DemoProvider;
+} {
+  let h: Harness;
+  let me: Login;
+  beforeAll(async () => {
+    h = await startHarness();
+    me = await login(h);
+  });
+  afterAll(() => h.close());
+  return {
+    h: () => h,
+    me: () => me,
+    bu: () => h.demo.providers['bu-keystone']!,
+    home: () => h.demo.providers['home']!,
+    ...asLogin(
+      () => h,
+      () => me,
+    ),
   };
 }
 

@@ -1,28 +1,14 @@
 // The proxy's Glance against the demo cloud: merged images with Glance's relative next links, show and data
 // routed to the provider, uploads streamed to where the image was placed, errors in Glance's plain-text format.
 import request from 'supertest';
-import { login, received, startHarness, tokenOf, asLogin, type Harness, type Login } from './compute-support';
+import { demoLoginPerFile, received, tokenOf } from './compute-support';
 
 type Image = { id: string; name: string; owner: string; self: string; file: string; created_at: string };
 
-let h: Harness;
-let me: Login;
-const bu = () => h.demo.providers['bu-keystone']!;
-const home = () => h.demo.providers['home']!;
-
-beforeAll(async () => {
-  h = await startHarness();
-  me = await login(h);
-});
-afterAll(() => h.close());
-
-const { get } = asLogin(
-  () => h,
-  () => me,
-);
+const { h, me, bu, home, get, post } = demoLoginPerFile();
 
 function imageAt(provider: string, name: string): string {
-  const img = [...h.demo.providers[provider]!.image.images.values()].find((i) => i.name === name);
+  const img = [...h().demo.providers[provider]!.image.images.values()].find((i) => i.name === name);
   if (!img) throw new Error(`no image ${name} at ${provider}`);
   return img.id;
 }
@@ -42,7 +28,7 @@ describe('merged images', () => {
     const created = images.map((i) => Date.parse(i.created_at));
     expect([...created].sort((a, b) => b - a)).toEqual(created);
     const mine = images.filter((i) => i.name.endsWith('snapshot'));
-    for (const i of mine) expect(i.owner).toBe(me.projectId);
+    for (const i of mine) expect(i.owner).toBe(me().projectId);
     expect(res.body.first).toBe('/v2/images');
     expect(res.body.schema).toBe('/v2/schemas/images');
     expect(res.text).not.toContain(bu().projects['demo']);
@@ -70,10 +56,10 @@ describe('routed image calls', () => {
     const res = await get(`/image/v2/images/${id}@bu-keystone`);
     expect(res.status).toBe(200);
     expect(res.headers['x-ocx-provider']).toBe('bu-keystone');
-    expect(res.body.owner).toBe(me.projectId);
+    expect(res.body.owner).toBe(me().projectId);
     const [seen] = received(bu().image.requests, from, 'GET', /\/v2\/images\//);
     expect(seen?.path).toBe(`/image/v2/images/${id}`);
-    expect(tokenOf(seen)).not.toBe(me.token);
+    expect(tokenOf(seen)).not.toBe(me().token);
     const homeImage = imageAt('home', 'home-snapshot');
     const bare = await get(`/image/v2/images/${homeImage}`);
     expect(bare.status).toBe(200);
@@ -91,18 +77,19 @@ describe('routed image calls', () => {
   });
 
   it('an image created with name@provider is placed there; its data (over the JSON limit) streams to it', async () => {
-    const created = await request(h.server)
-      .post('/image/v2/images')
-      .set('x-auth-token', me.token)
-      .send({ name: 'uploaded@bu-keystone', disk_format: 'raw', container_format: 'bare' });
+    const created = await post('/image/v2/images', {
+      name: 'uploaded@bu-keystone',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
     expect(created.status).toBe(201);
     expect(created.headers['x-ocx-provider']).toBe('bu-keystone');
-    expect(created.headers['location']).toBe(`${h.url}/image/v2/images/${created.body.id}`);
+    expect(created.headers['location']).toBe(`${h().url}/image/v2/images/${created.body.id}`);
     expect(created.body.name).toBe('uploaded');
     const data = Buffer.alloc(3 * 1024 * 1024, 7);
-    const put = await request(h.server)
+    const put = await request(h().server)
       .put(`/image/v2/images/${created.body.id}/file`)
-      .set('x-auth-token', me.token)
+      .set('x-auth-token', me().token)
       .set('content-type', 'application/octet-stream')
       .send(data);
     expect(put.status).toBe(204);
@@ -124,9 +111,9 @@ describe('routed image calls', () => {
   });
 
   it('malformed JSON is a 400, never a 5xx', async () => {
-    const res = await request(h.server)
+    const res = await request(h().server)
       .post('/image/v2/images')
-      .set('x-auth-token', me.token)
+      .set('x-auth-token', me().token)
       .set('content-type', 'application/json')
       .send('{"name": ');
     expect(res.status).toBe(400);
@@ -135,6 +122,6 @@ describe('routed image calls', () => {
   it("the version document is the home Glance's, at the proxy", async () => {
     const res = await get('/image/versions');
     expect(res.status).toBe(200);
-    expect(JSON.stringify(res.body)).toContain(`${h.url}/image/v2/`);
+    expect(JSON.stringify(res.body)).toContain(`${h().url}/image/v2/`);
   });
 });
