@@ -171,31 +171,36 @@ describe('servers on Neutron networks, through the proxy', () => {
     return (await adminGet(cloud, `ports?device_id=${server}`))['ports'] as Rec[];
   }
 
-  it('server create --network NET at home has a port on that network at home', async () => {
-    const net = await os<Rec>('network', 'create', `${RUN}-vm-home`);
+  /** A network `name` (made with `options`) with one subnet of `range`, both through the proxy; cleaned up after. */
+  async function networkWithSubnet(name: string, range: string, ...options: string[]): Promise<Rec> {
+    const net = await os<Rec>('network', 'create', ...options, name);
     made.networks.push(String(net['id']));
-    await os<Rec>(
-      'subnet',
-      'create',
-      '--network',
-      String(net['id']),
-      '--subnet-range',
-      '10.81.0.0/24',
-      `${RUN}-vm-home-sub`,
-    );
+    await os<Rec>('subnet', 'create', '--network', String(net['id']), '--subnet-range', range, `${name}-sub`);
+    return net;
+  }
+
+  /** A tiny server named like its network `net`, waited for; `options` go before `--network`. Cleaned up after. */
+  async function serverOn(net: string, image: string, ...options: string[]): Promise<Rec> {
     const server = await os<Rec>(
       'server',
       'create',
       '--flavor',
       'm1.tiny',
       '--image',
-      imageOf('home'),
+      image,
+      ...options,
       '--network',
-      `${RUN}-vm-home`,
+      net,
       '--wait',
-      `${RUN}-vm-home`,
+      net,
     );
     made.servers.push(String(server['id']));
+    return server;
+  }
+
+  it('server create --network NET at home has a port on that network at home', async () => {
+    const net = await networkWithSubnet(`${RUN}-vm-home`, '10.81.0.0/24');
+    const server = await serverOn(`${RUN}-vm-home`, imageOf('home'));
     expect(server['status']).toBe('ACTIVE');
     const ports = await portsOf('home', String(server['id']));
     expect(ports.map((p) => p['network_id'])).toEqual([net['id']]);
@@ -205,32 +210,8 @@ describe('servers on Neutron networks, through the proxy', () => {
   });
 
   it('server create --availability-zone bu-keystone --network NET has a port on that network at bu-keystone', async () => {
-    const net = await os<Rec>('network', 'create', '--availability-zone-hint', 'bu-keystone', `${RUN}-vm-bu`);
-    made.networks.push(String(net['id']));
-    await os<Rec>(
-      'subnet',
-      'create',
-      '--network',
-      String(net['id']),
-      '--subnet-range',
-      '10.82.0.0/24',
-      `${RUN}-vm-bu-sub`,
-    );
-    const server = await os<Rec>(
-      'server',
-      'create',
-      '--flavor',
-      'm1.tiny',
-      '--image',
-      imageOf('bu-keystone'),
-      '--availability-zone',
-      'bu-keystone',
-      '--network',
-      `${RUN}-vm-bu`,
-      '--wait',
-      `${RUN}-vm-bu`,
-    );
-    made.servers.push(String(server['id']));
+    const net = await networkWithSubnet(`${RUN}-vm-bu`, '10.82.0.0/24', '--availability-zone-hint', 'bu-keystone');
+    const server = await serverOn(`${RUN}-vm-bu`, imageOf('bu-keystone'), '--availability-zone', 'bu-keystone');
     expect(server['status']).toBe('ACTIVE');
     const ports = await portsOf('bu-keystone', String(server['id']));
     expect(ports.map((p) => p['network_id'])).toEqual([net['id']]);
