@@ -89,6 +89,25 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
 const openstack = (...args: string[]) => cli(cliEnv({ OS_COMPUTE_API_VERSION: '2.37' }), ...args);
 const osJson = async <T>(...args: string[]): Promise<T> => JSON.parse(await openstack(...args, '-f', 'json')) as T;
 
+/** A tiny server of bu-keystone's lab image without a network, waited for; `options` go before `--wait`. */
+async function imageServer(name: string, ...options: string[]): Promise<{ id: string }> {
+  const server = await osJson<{ id: string }>(
+    'server',
+    'create',
+    '--flavor',
+    'm1.tiny',
+    '--image',
+    `${IMAGE_NAME}@bu-keystone`,
+    '--nic',
+    'none',
+    ...options,
+    '--wait',
+    name,
+  );
+  made.servers.push(server.id);
+  return server;
+}
+
 async function proxyFetch(method: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${p.url}${path}`, { method, headers: { 'x-auth-token': token, ...headers } });
 }
@@ -225,35 +244,8 @@ describe('through the proxy, logged in', () => {
   });
 
   it('server create --image NAME@bu-keystone --nic none at home and --availability-zone bu-keystone; server list --long shows where each runs', async () => {
-    const bu = { name: IMAGE_NAME };
-    const a = await osJson<{ id: string }>(
-      'server',
-      'create',
-      '--flavor',
-      'm1.tiny',
-      '--image',
-      `${bu.name}@bu-keystone`,
-      '--nic',
-      'none',
-      '--wait',
-      'ocx-cv-home',
-    );
-    made.servers.push(a.id);
-    const b = await osJson<{ id: string }>(
-      'server',
-      'create',
-      '--flavor',
-      'm1.tiny',
-      '--image',
-      `${bu.name}@bu-keystone`,
-      '--nic',
-      'none',
-      '--availability-zone',
-      'bu-keystone',
-      '--wait',
-      'ocx-cv-bu',
-    );
-    made.servers.push(b.id);
+    const a = await imageServer('ocx-cv-home');
+    const b = await imageServer('ocx-cv-bu', '--availability-zone', 'bu-keystone');
     const list = await osJson<Array<{ ID: string; 'Availability Zone': string }>>('server', 'list', '--long');
     const zone = (id: string) => list.find((s) => s.ID === id)?.['Availability Zone'];
     expect(zone(a.id)).toMatch(/^home(:|$)/);
@@ -263,21 +255,7 @@ describe('through the proxy, logged in', () => {
     // By name with the provider, as the client's find resolves it.
     expect((await osJson<{ id: string }>('server', 'show', 'ocx-cv-bu@bu-keystone')).id).toBe(b.id);
     // A server created with the zone the listing shows goes back to that provider.
-    const c = await osJson<{ id: string }>(
-      'server',
-      'create',
-      '--flavor',
-      'm1.tiny',
-      '--image',
-      `${bu.name}@bu-keystone`,
-      '--nic',
-      'none',
-      '--availability-zone',
-      String(zone(b.id)),
-      '--wait',
-      'ocx-cv-zone',
-    );
-    made.servers.push(c.id);
+    const c = await imageServer('ocx-cv-zone', '--availability-zone', String(zone(b.id)));
     expect((await proxyFetch('GET', `/compute/v2.1/servers/${c.id}`)).headers.get('x-ocx-provider')).toBe(
       'bu-keystone',
     );
