@@ -9,7 +9,8 @@
 const { readFileSync, readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { demoLogin } = require('./lib/demo-login');
-const { freePort, scratchDir, start, startProxy, stop, waitForFile } = require('./lib/procs');
+const { startDemoBackend, startProxyOnFreePort } = require('./lib/demo-setup');
+const { scratchDir, stop, waitForFile } = require('./lib/procs');
 const { wrk } = require('./lib/wrk');
 
 const login = demoLogin;
@@ -90,10 +91,8 @@ async function profileBench(opts, log) {
   const dir = scratchDir('profile');
   const children = [];
   try {
-    const out = path.join(dir, 'demo.json');
-    children.push(start('demo', process.execPath, [path.join(__dirname, 'demo-backend.js'), out], { dir }));
-    await waitForFile(out, 30_000, children[0]);
-    const { config } = JSON.parse(readFileSync(out, 'utf8'));
+    const { backend, config } = await startDemoBackend(dir);
+    children.push(backend);
     /** @type {Record<string, ReturnType<typeof summarise> & { rps: number }>} */
     const results = {};
     const paths = [
@@ -102,13 +101,12 @@ async function profileBench(opts, log) {
       ['Swift object GET', 'GET /v1/AUTH_<project>/bench/object (16 KiB)'],
     ];
     for (const [name, what] of paths) {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
       const profDir = path.join(dir, name.replace(/\W+/g, '-'));
-      const proxy = await startProxy(
-        { ...config, listen: { host: '127.0.0.1', port }, public_url: base, log: { level: 'info' } },
-        { dir, label: `proxy-${name.replace(/\W+/g, '-')}`, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] },
-      );
+      const { proxy, base } = await startProxyOnFreePort(config, 'info', {
+        dir,
+        label: `proxy-${name.replace(/\W+/g, '-')}`,
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      });
       let rps = NaN;
       const window = { from: 0, to: 0 };
       try {

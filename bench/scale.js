@@ -4,10 +4,9 @@
 // `--workers 1`, same demo backend, same wrk, in one run; and the first merged listing right after a login vs a warm
 // one (warm at login: src/identity/warm-up.ts). On a 2-core box the load generator, the backend and the workers
 // share the cores: the ratio says how much a second worker still buys there, not what a bigger host gets.
-const { readFileSync } = require('node:fs');
-const path = require('node:path');
 const { demoLogin } = require('./lib/demo-login');
-const { cpuSecondsOf, freePort, scratchDir, start, startProxy, stop, waitForFile } = require('./lib/procs');
+const { startDemoBackend, startProxyOnFreePort } = require('./lib/demo-setup');
+const { cpuSecondsOf, scratchDir, stop } = require('./lib/procs');
 const { wrk } = require('./lib/wrk');
 
 /** @param {string} base */
@@ -53,21 +52,14 @@ async function scaleBench(opts, log) {
   const dir = scratchDir('scale');
   const children = [];
   try {
-    const out = path.join(dir, 'demo.json');
-    children.push(start('demo', process.execPath, [path.join(__dirname, 'demo-backend.js'), out], { dir }));
-    await waitForFile(out, 30_000, children[0]);
-    const { config } = JSON.parse(readFileSync(out, 'utf8'));
+    const { backend, config } = await startDemoBackend(dir);
+    children.push(backend);
     /** @type {Record<string, { rps: number, p99: number, errors: number, proxyCores: number, backendCores: number }>} */
     const throughput = {};
     /** @type {{ firstMs: number, warmMs: number, warmAfterLoginMs: number, pausedMs: number, warmPausedMs: number, exchangeMs: number } | undefined} */
     let login1;
     for (const workers of [1, 2]) {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const proxy = await startProxy(
-        { ...config, listen: { host: '127.0.0.1', port }, public_url: base, log: { level: 'warn' } },
-        { dir, label: `proxy-w${workers}`, workers },
-      );
+      const { proxy, base } = await startProxyOnFreePort(config, 'warn', { dir, label: `proxy-w${workers}`, workers });
       try {
         const token = await login(base);
         const url = `${base}/compute/v2.1/servers/detail`;
@@ -76,7 +68,7 @@ async function scaleBench(opts, log) {
         const runs = [];
         // Where the two cores went during the measured runs: the proxy's workers, the demo backend, the rest (wrk,
         // other jobs on the machine).
-        const cpu0 = { proxy: cpuSecondsOf(proxy.pid), backend: cpuSecondsOf(children[0].pid), at: Date.now() };
+        const cpu0 = { proxy: cpuSecondsOf(proxy.pid), backend: cpuSecondsOf(backend.pid), at: Date.now() };
         for (let i = 0; i < opts.repeat; i++) {
           runs.push(
             await wrk(url, {
@@ -91,7 +83,7 @@ async function scaleBench(opts, log) {
         throughput[workers] = {
           rps,
           proxyCores: (cpuSecondsOf(proxy.pid) - cpu0.proxy) / wall,
-          backendCores: (cpuSecondsOf(children[0].pid) - cpu0.backend) / wall,
+          backendCores: (cpuSecondsOf(backend.pid) - cpu0.backend) / wall,
           p99: median(runs.map((r) => r.p99)),
           errors: runs.reduce((n, r) => n + r.errors, 0),
         };
