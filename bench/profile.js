@@ -89,10 +89,8 @@ function summarise(file, window) {
  */
 async function profileBench(opts, log) {
   const dir = scratchDir('profile');
-  const children = [];
+  const { backend, config } = await startDemoBackend(dir);
   try {
-    const { backend, config } = await startDemoBackend(dir);
-    children.push(backend);
     /** @type {Record<string, ReturnType<typeof summarise> & { rps: number }>} */
     const results = {};
     const paths = [
@@ -135,7 +133,7 @@ async function profileBench(opts, log) {
     writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(results, null, 2));
     return results;
   } finally {
-    for (const c of children.reverse()) await stop(c);
+    await stop(backend);
   }
 }
 

@@ -50,10 +50,8 @@ async function timed(url, token) {
  */
 async function scaleBench(opts, log) {
   const dir = scratchDir('scale');
-  const children = [];
+  const { backend, config } = await startDemoBackend(dir);
   try {
-    const { backend, config } = await startDemoBackend(dir);
-    children.push(backend);
     /** @type {Record<string, { rps: number, p99: number, errors: number, proxyCores: number, backendCores: number }>} */
     const throughput = {};
     /** @type {{ firstMs: number, warmMs: number, warmAfterLoginMs: number, pausedMs: number, warmPausedMs: number, exchangeMs: number } | undefined} */
@@ -133,7 +131,7 @@ async function scaleBench(opts, log) {
       pausedOverWarmPaused: login1 ? login1.pausedMs / login1.warmPausedMs : NaN,
     };
   } finally {
-    for (const c of children.reverse()) await stop(c);
+    await stop(backend);
   }
 }
 
