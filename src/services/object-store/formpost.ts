@@ -7,7 +7,7 @@ import type { ScopedKey } from './signing-keys';
 import { forwardableHeaders } from './swift-client';
 import { swiftUnquote, type SwiftTarget } from './swift-path';
 import { containerUrl, objectUrl } from './upstream-url';
-import { candidateBases, parseSignature, sameText, type Digest, type SignedCall } from './tempurl';
+import { candidateBases, keyBytes, parseSignature, sameText, type Digest, type SignedCall } from './tempurl';
 
 /**
  * FormPost through the proxy (docs/lab-swift.md "TempURL and FormPost"). An HTML form POSTs files, signed for the
@@ -120,7 +120,7 @@ function formBadRequest(res: Response, message: string): void {
 
 /** The same signature for another HMAC body, written in the client's form (hex, or `<alg>:` base64 alike). */
 function resign(original: string, digest: Digest, key: string, body: string): string {
-  const mac = createHmac(digest, Buffer.from(key, 'utf8')).update(Buffer.from(body, 'utf8'));
+  const mac = createHmac(digest, keyBytes(key)).update(Buffer.from(body, 'utf8'));
   const colon = original.indexOf(':');
   if (colon < 0) return mac.digest('hex');
   const urlSafe = /[-_]/.test(original) && !/[+/]/.test(original);
@@ -176,7 +176,7 @@ export async function formPostRequest(call: SignedCall, target: SwiftTarget, bou
   for (const c of found.candidates) {
     const keys: ScopedKey[] = await call.keys.keys(found.project, c.provider, found.name);
     const key = keys.find((k) =>
-      bodies.some((b) => sameText(sig.hex, createHmac(sig.digest, Buffer.from(k.key, 'utf8')).update(b).digest('hex'))),
+      bodies.some((b) => sameText(sig.hex, createHmac(sig.digest, keyBytes(k.key)).update(b).digest('hex'))),
     );
     if (key) {
       chosen = { ...c, key: key.key };

@@ -87,6 +87,15 @@ export function parseSignature(sig: string): { digest: Digest; hex: string } | u
   return digest ? { digest, hex: sig } : undefined;
 }
 
+/**
+ * The bytes of a temp-url key as Swift HMACs them. Keys are header values (`X-*-Meta-Temp-URL-Key`), and both Node's
+ * HTTP parser and undici hand header values over one byte per character (latin1); Swift uses the header's raw
+ * bytes, so a key of UTF-8 text must not be UTF-8-encoded once more.
+ */
+export function keyBytes(key: string): Buffer {
+  return Buffer.from(key, 'latin1');
+}
+
 /** swift/common/digest.py get_hmac. */
 export function tempUrlHmac(
   method: string,
@@ -98,7 +107,7 @@ export function tempUrlHmac(
 ): string {
   const parts = [method, String(expires), path];
   if (ipRange) parts.unshift(`ip=${ipRange}`);
-  return createHmac(digest, Buffer.from(key, 'utf8'))
+  return createHmac(digest, keyBytes(key))
     .update(Buffer.from(parts.join('\n'), 'utf8'))
     .digest('hex');
 }
