@@ -47,7 +47,7 @@ export class LocationCache {
 
   /** Replace what is known (an authoritative answer: every provider was just asked). */
   remember(kind: ResourceKind, scope: string, id: string, providers: string[]): void {
-    if (providers.length) this.cache.set(this.key(kind, scope, id), { providers: [...providers] }, this.ttlMs);
+    if (providers.length) this.store(this.key(kind, scope, id), [...providers]);
   }
 
   /**
@@ -57,7 +57,20 @@ export class LocationCache {
   learn(kind: ResourceKind, scope: string, id: string, providers: readonly string[]): void {
     const known = this.get(kind, scope, id) ?? [];
     const merged = [...new Set([...known, ...providers])];
-    if (merged.length) this.cache.set(this.key(kind, scope, id), { providers: merged }, this.ttlMs);
+    if (merged.length) this.store(this.key(kind, scope, id), merged);
+  }
+
+  /**
+   * A changed entry (a container now also at another provider, an id now ambiguous) is deleted before it is set:
+   * the delete tells the other instances to drop their local copy (state/layered-cache.ts), which they would
+   * otherwise keep serving until it expires. An unchanged one (every listing re-learns what it shows) is only set.
+   */
+  private store(key: string, providers: string[]): void {
+    const known = this.cache.get(key)?.providers;
+    if (known && (known.length !== providers.length || known.some((p) => !providers.includes(p)))) {
+      this.cache.delete(key);
+    }
+    this.cache.set(key, { providers }, this.ttlMs);
   }
 
   /**

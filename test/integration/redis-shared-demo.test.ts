@@ -85,6 +85,22 @@ describe('two instances, one Redis', () => {
     ).toHaveLength(0);
   });
 
+  it('a container that gains a second cluster through A is found there by B, which knew it at home only', async () => {
+    const me = await login(a);
+    const at = (path: string) => `/v1/AUTH_${me.projectId}/${path}`;
+    const head = (via: ProxyInstance, path: string) => request(via.server).head(at(path)).set('x-auth-token', me.token);
+    const put = (path: string) => request(a.server).put(at(path)).set('x-auth-token', me.token);
+    expect((await put('spread')).status).toBe(201);
+    await a.proxy.deps.state.flush();
+    expect((await head(b, 'spread')).headers['x-ocx-provider']).toBe('home');
+    expect((await put('spread@bu-keystone')).status).toBe(201);
+    expect((await put('spread@bu-keystone/at-bu').send('bytes')).status).toBe(201);
+    await a.proxy.deps.state.flush();
+    await eventually(async () => (await head(b, 'spread/at-bu')).status === 200, 3_000);
+    expect((await head(b, 'spread/at-bu')).headers['x-ocx-provider']).toBe('bu-keystone');
+    expect((await head(b, 'spread')).headers['x-ocx-provider']).toBe('home,bu-keystone');
+  });
+
   it('a token revoked through A is refused by B, which had it cached', async () => {
     const { token } = await login(a);
     await a.proxy.deps.state.flush();
