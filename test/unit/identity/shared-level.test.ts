@@ -93,4 +93,43 @@ describe('provider sessions consult the shared level before a K2K exchange', () 
     shared.set(key, session(NOW + config.cache.providerTokenMarginMs - 1));
     await expect(sessions.get(caller, 'bu')).rejects.toThrow();
   });
+
+  describe('the shared lease on an exchange', () => {
+    /** A shared level where another instance holds the lease until `heldFor` ms have passed (real time). */
+    function leased(shared: Map<string, ProviderSession>, heldFor: number) {
+      const cache = withShared(shared);
+      const started = Date.now();
+      const claims: number[] = [];
+      return Object.assign(cache, {
+        claims,
+        claimShared: async () => {
+          claims.push(Date.now() - started);
+          return Date.now() - started >= heldFor;
+        },
+        releaseShared: async () => undefined,
+      });
+    }
+
+    it("waits for the holder's session instead of exchanging", async () => {
+      const shared = new Map<string, ProviderSession>();
+      const cache = leased(shared, 60_000);
+      const upstream = upstreamThatFails();
+      const sessions = new ProviderSessions(config, upstream, cache, undefined, now);
+      setTimeout(() => shared.set(`${tokenDigest('home-token')}|u1|p1|bu`, session(NOW + 3_600_000)), 100);
+      await expect(sessions.get(caller, 'bu')).resolves.toMatchObject({ token: 'provider-token' });
+      expect(upstream.send).not.toHaveBeenCalled();
+      expect(cache.claims.length).toBeGreaterThan(1);
+    });
+
+    it('a holder that died: its lease runs out and this instance exchanges itself, within seconds', async () => {
+      const cache = leased(new Map(), 3_000);
+      const upstream = upstreamThatFails();
+      const sessions = new ProviderSessions(config, upstream, cache, undefined, now);
+      const t0 = Date.now();
+      // The fixture's home token lists no service provider: reaching that error means the exchange was started.
+      await expect(sessions.get(caller, 'bu')).rejects.toThrow(/Federation with provider bu failed/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(3_000);
+      expect(Date.now() - t0).toBeLessThan(4_500);
+    });
+  });
 });
