@@ -1,3 +1,4 @@
+import { IdentityDirectory } from './identity/identity-directory';
 import express, { type Express } from 'express';
 import { readFileSync } from 'node:fs';
 import { compileCatalog, loadCatalogTemplate } from './catalog/template';
@@ -81,6 +82,9 @@ export function buildApp(
     Date.now,
     minted,
   );
+  // Grantee ids of Swift container ACLs at each provider, from the providers' own token answers.
+  const directory = new IdentityDirectory(state.cache('identity_map', config.cache.locationMax));
+  sessions.onExchange = (provider, home, at) => void directory.learn(provider, home, at);
   const callbacks = new ProviderTokenCallbacks(config, minted, upstream, memoryCache(config.cache.providerTokenMax));
   const renderCatalog = compileCatalog(loadCatalogTemplate(config.catalog.template));
   const locations = (): LocationCache =>
@@ -136,6 +140,7 @@ export function buildApp(
         metrics,
         locations: locations(),
         signing: state.cache('swift_signing', config.cache.locationMax),
+        directory,
       }),
     ),
   );

@@ -1,3 +1,4 @@
+import type { ProviderIdentity } from './identity-directory';
 import type { Config, ProviderConfig } from '../config/types';
 import type { Caller } from './caller';
 import { ProviderUnavailable, Unauthorized } from '../errors/errors';
@@ -32,6 +33,8 @@ export interface ProviderSession {
   /** Provider project id (Keystone-backed providers). */
   projectId?: string;
   homeProjectId?: string;
+  /** The user the provider's Keystone scoped the token for (Keystone-backed providers). */
+  userId?: string;
   expiresAt: number;
   catalog: KeystoneCatalogEntry[];
   region?: string;
@@ -50,6 +53,8 @@ export class ProviderSessions {
   /** When this instance last exchanged with each provider, for operators (/readyz, `ocx-proxy providers`). */
   private readonly lastK2k = new Map<string, { at: number; result: 'ok' | 'error' }>();
   private readonly refusals: K2kRefusals;
+  /** Told who the caller is at a provider after each exchange (app.ts: the ACL identity directory). */
+  onExchange?: (provider: string, home: ProviderIdentity, at: ProviderIdentity) => void;
   /** Provider project per (user, home project, provider): mapAndScope. */
   private readonly projectIds: Cache<{ id: string }>;
 
@@ -171,6 +176,7 @@ export class ProviderSessions {
       token: caller.token,
       projectId: caller.info.projectId,
       homeProjectId: caller.info.projectId,
+      userId: caller.info.userId,
       expiresAt: caller.info.expiresAt,
       catalog: caller.info.catalog,
       region: caller.info.region,
@@ -203,12 +209,21 @@ export class ProviderSessions {
       this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'ok' });
       this.lastK2k.set(provider.name, { at: this.now(), result: 'ok' });
       this.metrics?.k2kLatency.observe({ provider: provider.name }, (this.now() - started) / 1000);
+      this.onExchange?.(
+        provider.name,
+        { userId: caller.info.userId, projectId: caller.info.projectId },
+        {
+          userId: scoped.info.userId,
+          projectId,
+        },
+      );
       return {
         provider: provider.name,
         kind: 'k2k',
         token: scoped.token,
         projectId,
         homeProjectId: caller.info.projectId,
+        userId: scoped.info.userId,
         // Never trust a provider token past the home token it was derived from.
         expiresAt: Math.min(scoped.info.expiresAt, caller.info.expiresAt),
         catalog: scoped.info.catalog,

@@ -137,3 +137,70 @@ describe("lab: other accounts and anonymous callers, decided by home's Swift", (
     }
   });
 });
+
+describe('lab: other accounts and anonymous callers at bu-keystone, decided by its Swift', () => {
+  const as = (t: string | undefined, method: 'put' | 'get' | 'head' | 'post' | 'delete', url: string): request.Test => {
+    const r = request(p.server)[method](url);
+    return t === undefined ? r : r.set('x-auth-token', t);
+  };
+
+  it("an ACL granting another project (home ids) works there: the ids become bu-keystone's and read back as home's", async () => {
+    const owner = await login('swiftusertest1', 'swifttenanttest1');
+    const reader = await login('swiftusertest2', 'swifttenanttest2');
+    const path = new URL(owner.storage).pathname;
+    const readerProject = new URL(reader.storage).pathname.split('/')[2]?.replace(/^AUTH_/, '') ?? '';
+    const c = `aclbu-${id}`;
+    expect((await as(owner.token, 'put', `${path}/${c}@bu-keystone`)).status).toBe(201);
+    try {
+      expect(
+        (await as(owner.token, 'put', `${path}/${c}/o`).set('content-type', 'text/plain').send('shared')).status,
+      ).toBe(201);
+      // At bu-keystone (the container is nowhere else), with the reader's own token there: refused before the grant.
+      const before = await as(reader.token, 'get', `${path}/${c}/o`);
+      expect([before.status, before.headers['x-ocx-provider']]).toEqual([403, 'bu-keystone']);
+      const grant = await as(owner.token, 'post', `${path}/${c}`).set('x-container-read', `${readerProject}:*`);
+      expect(grant.status).toBe(204);
+      const head = await as(owner.token, 'head', `${path}/${c}`);
+      expect(head.headers['x-container-read']).toBe(`${readerProject}:*`);
+      const read = await as(reader.token, 'get', `${path}/${c}/o`);
+      expect([read.status, read.text, read.headers['x-ocx-provider']]).toEqual([200, 'shared', 'bu-keystone']);
+      expect((await as(undefined, 'get', `${path}/${c}/o`)).status).toBe(401);
+    } finally {
+      await as(owner.token, 'delete', `${path}/${c}/o`);
+      await as(owner.token, 'delete', `${path}/${c}`);
+    }
+  });
+
+  it('a public container there answers anonymous reads and listings; CORS preflight reaches it', async () => {
+    const owner = await login('swiftusertest1', 'swifttenanttest1');
+    const path = new URL(owner.storage).pathname;
+    const c = `pubbu-${id}`;
+    expect((await as(owner.token, 'put', `${path}/${c}@bu-keystone`)).status).toBe(201);
+    try {
+      expect(
+        (await as(owner.token, 'put', `${path}/${c}/o`).set('content-type', 'text/plain').send('public')).status,
+      ).toBe(201);
+      expect((await as(undefined, 'get', `${path}/${c}/o`)).status).toBe(401);
+      const pub = await as(owner.token, 'post', `${path}/${c}`)
+        .set('x-container-read', '.r:*,.rlistings')
+        .set('x-container-meta-access-control-allow-origin', 'http://example.test');
+      expect(pub.status).toBe(204);
+      const got = await as(undefined, 'get', `${path}/${c}/o`);
+      expect([got.status, got.text, got.headers['x-ocx-provider']]).toEqual([200, 'public', 'bu-keystone']);
+      const listing = await as(undefined, 'get', `${path}/${c}?format=json`);
+      expect((listing.body as Array<{ name: string }>).map((r) => r.name)).toEqual(['o']);
+      const preflight = await request(p.server)
+        .options(`${path}/${c}/o`)
+        .set('origin', 'http://example.test')
+        .set('access-control-request-method', 'GET');
+      expect([preflight.status, preflight.headers['access-control-allow-origin']]).toEqual([
+        200,
+        'http://example.test',
+      ]);
+      expect(JSON.stringify(got.headers) + JSON.stringify(listing.headers)).not.toContain('127.0.0.1:8082');
+    } finally {
+      await as(owner.token, 'delete', `${path}/${c}/o`);
+      await as(owner.token, 'delete', `${path}/${c}`);
+    }
+  });
+});

@@ -1,24 +1,53 @@
+import type { AclIds } from '../../identity/identity-directory';
+
 /**
- * Project ids inside Swift container ACLs (`X-Container-Read`, `X-Container-Write`: comma-separated elements such
- * as `<project id>:<user id>`, `<project id>:*`, `.r:*`, `.rlistings`; swift/common/middleware/acl.py), translated
- * between the caller's home project and its project at a provider (docs/contract.md "Projects"). Only the caller's
- * own project is known at both ends; every other element is left as it is. Pure.
+ * Ids inside Swift container ACLs (`X-Container-Read`, `X-Container-Write`: comma-separated elements such as
+ * `<project id>:<user id>`, `<project id>:*`, `.r:*`, `.rlistings`; swift/common/middleware/acl.py), translated
+ * between home's ids and a provider's: the caller's own project always (docs/contract.md "Projects"), other
+ * grantees' projects and users where the proxy knows them from those users' own exchanges
+ * (src/identity/identity-directory.ts). Every other element is left as it is. Pure.
  */
 export const ACL_HEADERS = ['x-container-read', 'x-container-write'];
 
-export function translateAcl(value: string, fromProject: string, toProject: string): string {
-  if (!fromProject || fromProject === toProject) return value;
+/** The project and user ids an ACL value names (referrer and listing designators aside). */
+export function aclIds(values: readonly (string | undefined)[]): { projects: string[]; users: string[] } {
+  const projects: string[] = [];
+  const users: string[] = [];
+  for (const value of values) {
+    for (const element of value?.split(',') ?? []) {
+      const body = element.trim();
+      if (!body || body.startsWith('.')) continue;
+      const colon = body.indexOf(':');
+      projects.push(colon < 0 ? body : body.slice(0, colon));
+      if (colon >= 0 && body.slice(colon + 1) !== '*') users.push(body.slice(colon + 1));
+    }
+  }
+  return { projects, users };
+}
+
+export function translateAcl(value: string, ids: AclIds): string {
+  if (!ids.projects.size && !ids.users.size) return value;
   return value
     .split(',')
     .map((element) => {
       const lead = element.length - element.trimStart().length;
-      const body = element.slice(lead);
-      if (body === fromProject || body.startsWith(`${fromProject}:`)) {
-        return element.slice(0, lead) + toProject + body.slice(fromProject.length);
-      }
-      return element;
+      const body = element.slice(lead).trimEnd();
+      const tail = element.slice(lead + body.length);
+      if (!body || body.startsWith('.')) return element;
+      const colon = body.indexOf(':');
+      const project = colon < 0 ? body : body.slice(0, colon);
+      const user = colon < 0 ? undefined : body.slice(colon + 1);
+      const p = ids.projects.get(project) ?? project;
+      const u = user === undefined ? '' : `:${ids.users.get(user) ?? user}`;
+      return element.slice(0, lead) + p + u + tail;
     })
     .join(',');
+}
+
+/** The caller's own project at both ends, plus what else is known. */
+export function withOwnProject(ids: AclIds, from: string, to: string): AclIds {
+  if (!from || from === to) return ids;
+  return { projects: new Map([...ids.projects, [from, to]]), users: ids.users };
 }
 
 /** `AUTH_<project>` → `<project>` (the reseller prefix is everything up to the first "_"). */

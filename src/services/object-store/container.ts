@@ -6,7 +6,7 @@ import { listContainer } from './container-listing';
 import { placeNewContainer } from './container-placement';
 import { sumHeaders } from './counters';
 import { setHeaders } from './relay';
-import { clientHeaders } from './response-headers';
+import { aclIdsFor, clientHeaders } from './response-headers';
 import { relayPicked, sendMany } from './send-many';
 import { discard } from './swift-client';
 import { requestOp } from './forward-request';
@@ -52,7 +52,13 @@ async function headContainer(call: SwiftCall, ref: ContainerRef): Promise<void> 
   }
   for (const a of result.ok) discard(a.value);
   const first = found[0] as (typeof found)[number];
-  const headers = clientHeaders(first.value.headers, await viewOf(call, first.provider), call.client.ctx.requestId);
+  const view = await viewOf(call, first.provider);
+  const headers = clientHeaders(
+    first.value.headers,
+    view,
+    call.client.ctx.requestId,
+    await aclIdsFor(first.value.headers, view),
+  );
   Object.assign(
     headers,
     sumHeaders(

@@ -1,4 +1,5 @@
 import { hasBody } from '../../http/body';
+import { ACL_HEADERS, aclIds } from './acl-ids';
 import { rewriteRequestHeaders } from './request-headers';
 import { forwardableHeaders, type SwiftOp } from './swift-client';
 import { relayFrom, type SwiftCall } from './swift-call';
@@ -11,11 +12,14 @@ export async function requestOp(
   container: string,
   object?: string,
 ): Promise<SwiftOp> {
-  const headers = rewriteRequestHeaders(forwardableHeaders(call.req.headers), {
+  const incoming = forwardableHeaders(call.req.headers);
+  const acls = ACL_HEADERS.map((h) => incoming[h]).filter((v): v is string => typeof v === 'string');
+  const headers = rewriteRequestHeaders(incoming, {
     provider,
     providers: call.client.names,
     proxyAccount: call.account,
     providerAccount: accountOf(await call.client.baseUrl(provider)),
+    aclIds: acls.length ? await call.client.providerIds(provider, aclIds(acls)) : undefined,
   });
   return { method: call.req.method, container, object, query: call.query, headers };
 }

@@ -1,7 +1,8 @@
 import { BadRequest, Forbidden } from '../../errors/errors';
 import { parseAtProvider } from '../../location/parse-at-provider';
 import type { HeaderBag } from '../../upstream/headers';
-import { ACL_HEADERS, projectOfAccount, translateAcl } from './acl-ids';
+import { NO_ACL_IDS, type AclIds } from '../../identity/identity-directory';
+import { ACL_HEADERS, projectOfAccount, translateAcl, withOwnProject } from './acl-ids';
 import { swiftUnquote } from './swift-path';
 import { encodeSegment } from './upstream-url';
 
@@ -10,15 +11,21 @@ import { encodeSegment } from './upstream-url';
  * - `X-Object-Manifest: container/prefix` (DLO) and `X-Symlink-Target: container/object` lose a `@provider`
  *   suffix; naming another provider than the one the request goes to is a 400, because the provider's Swift
  *   resolves these names inside its own account.
- * - `X-Container-Read` / `-Write`: the caller's home project id becomes its provider project id (acl-ids.ts).
+ * - `X-Container-Read` / `-Write`: the caller's home project id becomes its provider project id, other grantees'
+ *   ids those the provider knows them by where known (acl-ids.ts).
  * - `X-Symlink-Target-Account`, `X-Copy-From-Account`, `Destination-Account` may only name the proxy's account,
- *   which becomes the provider's (like Swift refusing another account without an ACL: 403).
+ *   which becomes the provider's, or another account whose name at the provider is known (foreign-account.ts);
+ *   any other is refused like Swift refusing another account without an ACL: 403.
  */
 export interface RequestRewrite {
   provider: string;
   providers: readonly string[];
   proxyAccount: string;
   providerAccount: string;
+  /** Grantee ids in ACLs, home's -> the provider's (identity-directory.ts). */
+  aclIds?: AclIds;
+  /** Other accounts the request may name: the proxy's account name -> the provider's. */
+  otherAccounts?: ReadonlyMap<string, string>;
 }
 
 const CONTAINER_HEADERS = ['x-object-manifest', 'x-symlink-target'];
@@ -30,17 +37,22 @@ export function rewriteRequestHeaders(headers: HeaderBag, rw: RequestRewrite): H
     const v = out[h];
     if (typeof v === 'string') out[h] = stripContainerProvider(h, v, rw);
   }
+  const ids = withOwnProject(
+    rw.aclIds ?? NO_ACL_IDS,
+    projectOfAccount(rw.proxyAccount),
+    projectOfAccount(rw.providerAccount),
+  );
   for (const h of ACL_HEADERS) {
     const v = out[h];
-    if (typeof v === 'string') {
-      out[h] = translateAcl(v, projectOfAccount(rw.proxyAccount), projectOfAccount(rw.providerAccount));
-    }
+    if (typeof v === 'string') out[h] = translateAcl(v, ids);
   }
   for (const h of ACCOUNT_HEADERS) {
     const v = out[h];
     if (typeof v !== 'string') continue;
-    if (swiftUnquote(v.trim()) !== rw.proxyAccount) throw new Forbidden('Access to another account is not allowed.');
-    out[h] = rw.providerAccount;
+    const named = swiftUnquote(v.trim());
+    const there = named === rw.proxyAccount ? rw.providerAccount : rw.otherAccounts?.get(named);
+    if (there === undefined) throw new Forbidden('Access to another account is not allowed.');
+    out[h] = there;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { rewriteUrl, type UrlMapping } from '../../catalog/links';
 import { providerHeadersForClient, type HeaderBag } from '../../upstream/headers';
-import { ACL_HEADERS, projectOfAccount, translateAcl } from './acl-ids';
+import { NO_ACL_IDS, type AclIds } from '../../identity/identity-directory';
+import { ACL_HEADERS, aclIds, projectOfAccount, translateAcl, withOwnProject } from './acl-ids';
 import { accountOf } from './upstream-url';
 
 /**
@@ -13,6 +14,15 @@ export interface AccountView {
   providerBase: string;
   /** `http://proxy/object-store/v1/AUTH_<home project>` */
   proxyBase: string;
+  /** Grantee ids in ACLs, the provider's -> home's, for the ids of an answer's ACL headers (identity-directory.ts). */
+  homeIds?: (ids: { projects: string[]; users: string[] }) => Promise<AclIds>;
+}
+
+/** The home ids an answer's ACL headers need (none looked up when it has none). */
+export async function aclIdsFor(upstream: HeaderBag, view: AccountView): Promise<AclIds> {
+  const values = ACL_HEADERS.map((h) => upstream[h]).filter((v): v is string => typeof v === 'string');
+  if (!values.length || !view.homeIds) return NO_ACL_IDS;
+  return view.homeIds(aclIds(values));
 }
 
 /** Headers whose value is a URL or an absolute path that may point into the provider's account. */
@@ -33,7 +43,12 @@ export function accountMappings(view: AccountView): UrlMapping[] {
  * A provider's response headers as the client may see them: hop-by-hop headers dropped (RFC 7230 §6.1), URLs
  * and account names of the provider's account replaced by the proxy's, the serving provider named.
  */
-export function clientHeaders(upstream: HeaderBag, view: AccountView, requestId: string): HeaderBag {
+export function clientHeaders(
+  upstream: HeaderBag,
+  view: AccountView,
+  requestId: string,
+  ids: AclIds = NO_ACL_IDS,
+): HeaderBag {
   const out = providerHeadersForClient(upstream, requestId);
   const mappings = accountMappings(view);
   for (const h of URL_HEADERS) {
@@ -45,10 +60,10 @@ export function clientHeaders(upstream: HeaderBag, view: AccountView, requestId:
   for (const h of ACCOUNT_HEADERS) {
     if (out[h] === providerAccount) out[h] = proxyAccount;
   }
+  const known = withOwnProject(ids, projectOfAccount(providerAccount), projectOfAccount(proxyAccount));
   for (const h of ACL_HEADERS) {
     const v = out[h];
-    if (typeof v === 'string')
-      out[h] = translateAcl(v, projectOfAccount(providerAccount), projectOfAccount(proxyAccount));
+    if (typeof v === 'string') out[h] = translateAcl(v, known);
   }
   const challenge = swiftChallenge(out['www-authenticate'], providerAccount, proxyAccount);
   if (challenge === undefined) delete out['www-authenticate'];

@@ -109,6 +109,7 @@ export function objectStoreRoutes(
           ctx,
           config,
           upstream: deps.upstream,
+          known: { locator, keys },
           homeBase,
           proxyRoot: `${config.publicUrl}${mount}/${path.version}`,
           query: q < 0 ? '' : req.url.slice(q),
@@ -136,12 +137,12 @@ export function objectStoreRoutes(
       limits: limitsFromInfo(info.cached()),
     };
     const target = targetOf(path);
-    // Another project's account, or a copy naming one: home's Swift decides, by its ACLs (foreign-account.ts).
+    // Another project's account, or a copy naming one: the provider holding it decides, by its ACLs (foreign-account.ts).
     if (path.account !== account || namesOtherAccount(req, account)) {
       // Only what Keystone-backed Swift accounts look like (reseller prefix + project id): nothing that could be
       // read as more than one segment, or as a dot segment, ever reaches a provider as an account.
       if (!/^[A-Z]+_[A-Za-z0-9_-]+$/.test(path.account)) throw new Forbidden('Access was denied to this resource.');
-      return foreignAccountRequest(call, target);
+      return foreignAccountRequest(call, target, { locator, keys });
     }
     if (req.method === 'PUT' && new URLSearchParams(call.query).has('extract-archive')) {
       return extractArchive(call, target);

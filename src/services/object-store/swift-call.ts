@@ -25,7 +25,12 @@ export interface SwiftCall {
 }
 
 export async function viewOf(call: SwiftCall, provider: string): Promise<AccountView> {
-  return { provider, providerBase: await call.client.baseUrl(provider), proxyBase: call.proxyBase };
+  return {
+    provider,
+    providerBase: await call.client.baseUrl(provider),
+    proxyBase: call.proxyBase,
+    homeIds: call.client.homeIds(provider),
+  };
 }
 
 export async function relayFrom(call: SwiftCall, provider: string, up: UpstreamResponse): Promise<void> {

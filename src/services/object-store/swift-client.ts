@@ -5,6 +5,7 @@ import type { RequestContext } from '../../http/context';
 import { serviceBaseUrl } from '../../identity/endpoints';
 import type { ProviderSessions } from '../../identity/provider-sessions';
 import type { Caller } from '../../identity/caller';
+import { NO_ACL_IDS, type AclIds, type IdentityDirectory } from '../../identity/identity-directory';
 import type { Metrics } from '../../observability/metrics';
 import type { TokenValidator } from '../../identity/token-validator';
 import type { UpstreamClient, UpstreamResponse } from '../../upstream/client';
@@ -27,6 +28,8 @@ export interface SwiftDeps {
    * know (signing-keys.ts). Never told request bodies.
    */
   observe?: (caller: Caller, provider: string, op: SwiftOp, status: number, headers: HeaderBag) => void;
+  /** Grantee ids of container ACLs at each provider (app.ts shares it with the sessions that learn them). */
+  directory?: IdentityDirectory;
 }
 
 /** One call to one provider's Swift, relative to the caller's account there. */
@@ -95,6 +98,18 @@ export class SwiftClient {
       this.bases.set(name, b);
     }
     return b;
+  }
+
+  /** Home ids for a provider's ids in ACLs (none translated without a directory or at home). */
+  homeIds(provider: string): (ids: { projects: string[]; users: string[] }) => Promise<AclIds> {
+    const directory = this.deps.directory;
+    return async (ids) => (directory && provider !== this.home ? directory.toHome(provider, ids) : NO_ACL_IDS);
+  }
+
+  /** A provider's ids for home ids in ACLs. */
+  async providerIds(provider: string, ids: { projects: string[]; users: string[] }): Promise<AclIds> {
+    const directory = this.deps.directory;
+    return directory && provider !== this.home ? directory.toProvider(provider, ids) : NO_ACL_IDS;
   }
 
   /** The caller's 401/403 at a provider as the caller's own answer (swift-errors.ts callerRefusal). */

@@ -1,5 +1,6 @@
 import { renderError } from '../../../../src/errors/format';
-import { projectOfAccount, translateAcl } from '../../../../src/services/object-store/acl-ids';
+import { aclIds, projectOfAccount, translateAcl, withOwnProject } from '../../../../src/services/object-store/acl-ids';
+import { NO_ACL_IDS } from '../../../../src/identity/identity-directory';
 import { rewriteRequestHeaders } from '../../../../src/services/object-store/request-headers';
 import { ItemNotFound, PreconditionFailed } from '../../../../src/errors/errors';
 import { checkBodyFraming } from '../../../../src/services/object-store/constraints';
@@ -142,11 +143,20 @@ describe('withAccount and swiftChallenge', () => {
 
 describe("container ACLs: the caller's project id translated between home and the provider", () => {
   it('translates only elements naming that project, both ways', () => {
-    expect(translateAcl('home1:*,home1:u1, .r:*,other:*,home10:x', 'home1', 'bu1')).toBe(
+    const own = (from: string, to: string) => withOwnProject(NO_ACL_IDS, from, to);
+    expect(translateAcl('home1:*,home1:u1, .r:*,other:*,home10:x', own('home1', 'bu1'))).toBe(
       'bu1:*,bu1:u1, .r:*,other:*,home10:x',
     );
-    expect(translateAcl('bu1:*', 'bu1', 'home1')).toBe('home1:*');
+    expect(translateAcl('bu1:*', own('bu1', 'home1'))).toBe('home1:*');
     expect(projectOfAccount('AUTH_abc')).toBe('abc');
+  });
+
+  it("translates other grantees' projects and users where known, never referrer designators", () => {
+    const ids = { projects: new Map([['p2', 'bp2']]), users: new Map([['u2', 'bu2']]) };
+    expect(translateAcl('p2:u2, p2:*,p3:u2,.r:p2,.rlistings,u2', ids)).toBe(
+      'bp2:bu2, bp2:*,p3:bu2,.r:p2,.rlistings,u2',
+    );
+    expect(aclIds(['p2:u2, p3:*,.r:*', undefined, 'bare'])).toEqual({ projects: ['p2', 'p3', 'bare'], users: ['u2'] });
   });
 
   it('is applied to the request for a provider and to its answer', () => {
