@@ -218,3 +218,19 @@ describe('bulk delete', () => {
     expect(res.text).toContain('/backups, 409 Conflict');
   });
 });
+
+describe("a union container's new object follows the object-store's own placement policy", () => {
+  it('placement.services.object-store: bu-keystone puts it at bu-keystone although placement.policy is home', async () => {
+    const t = await startSwiftHarness(['home', 'bu-keystone', 'nu-keystone'], {
+      placement: { policy: 'home', services: { 'object-store': 'bu-keystone' } },
+    });
+    try {
+      const res = await t.req('PUT', 'photos/fresh-by-policy.jpg').send('fresh');
+      expect([res.status, res.headers['x-ocx-provider']]).toEqual([201, 'bu-keystone']);
+      expect(objectsAt(t, 'bu-keystone', 'photos')).toContain('fresh-by-policy.jpg');
+      expect(objectsAt(t, 'home', 'photos')).not.toContain('fresh-by-policy.jpg');
+    } finally {
+      await t.close();
+    }
+  });
+});

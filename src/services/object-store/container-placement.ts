@@ -53,11 +53,13 @@ export async function placeNewContainer(
 
 /**
  * A new item of a container several providers hold (a union container's object, a segments container): the
- * provider the placement policy names (home, or a provider name) when it holds the container, else the
+ * provider the object-store's placement policy names (home, or a provider name) when it holds the container, else the
  * highest-priority holder.
  */
 export function containerPlacement(call: SwiftCall, holders: readonly string[]): string {
   const { config } = call.client.deps;
   const known = config.providers.map((p) => p.name);
-  return place({ policy: config.placement.policy, home: call.client.home, known, holders }).provider;
+  // The object-store's own policy (placement.services.object-store), as for a new container.
+  const policy = placementPolicy(config.placement, 'object-store');
+  return place({ policy, home: call.client.home, known, holders }).provider;
 }
