@@ -65,7 +65,7 @@ export function formPost(
       : ({ 40: 'sha1', 64: 'sha256', 128: 'sha512' } as Record<number, string>)[sig.length];
   const hex = colon >= 0 ? Buffer.from(sig.slice(colon + 1), 'base64').toString('hex') : sig;
   if (!digest || !FORMPOST_INFO.allowed_digests.includes(digest)) return unauthorized('Invalid Signature');
-  if (!keys.some((k) => createHmac(digest, k).update(hmacBody).digest('hex') === hex))
+  if (!keys.some((k) => createHmac(digest, Buffer.from(k, 'latin1')).update(hmacBody).digest('hex') === hex))
     return unauthorized('Invalid Signature');
   if (!c) return void res.status(404).type('text/plain').send('404 Not Found');
   const maxCount = Number(fields['max_file_count'] || 0);

@@ -48,9 +48,12 @@ export function tempUrlAccess(
   const meta = [acct?.meta, acct?.containers.get(container)?.meta];
   const keys = meta.flatMap((m) => [m?.['temp-url-key'], m?.['temp-url-key-2']]).filter((k): k is string => !!k);
   const methods = req.method === 'HEAD' ? ['HEAD', 'GET', 'POST', 'PUT'] : [req.method];
+  // Header values arrive one byte per character (latin1); Swift's HMAC key is the header's raw bytes.
   for (const key of keys) {
     for (const m of methods) {
-      const mac = createHmac(parsed.digest, key).update(`${m}\n${expires}\n${path}`).digest('hex');
+      const mac = createHmac(parsed.digest, Buffer.from(key, 'latin1'))
+        .update(`${m}\n${expires}\n${path}`)
+        .digest('hex');
       if (mac.length === parsed.hex.length && timingSafeEqual(Buffer.from(mac), Buffer.from(parsed.hex))) return 'ok';
     }
   }

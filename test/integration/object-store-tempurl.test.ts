@@ -199,3 +199,18 @@ describe('TempURL refusals (security regressions): Swift’s 401', () => {
     expect(sigsSeen('home')).not.toContain(clientSig);
   });
 });
+
+describe('a UTF-8 temp-url key', () => {
+  it('signs as its UTF-8 bytes through the proxy and at the provider holding the object', async () => {
+    const key = 'ключ-🔑';
+    // On the wire a header carries the key's UTF-8 bytes; Node's client sends a string one byte per character.
+    const wire = Buffer.from(key, 'utf8').toString('latin1');
+    const path = `${root}/far/o.txt`;
+    expect((await s.req('POST', `${root}/far`).set('x-container-meta-temp-url-key', wire)).status).toBe(204);
+    const expires = later();
+    const sig = createHmac('sha256', Buffer.from(key, 'utf8')).update(`GET\n${expires}\n${path}`).digest('hex');
+    const res = await anon('GET', `${path}?temp_url_sig=${sig}&temp_url_expires=${expires}`);
+    expect([res.status, res.text, res.headers['x-ocx-provider']]).toEqual([200, 'far away', 'bu-keystone']);
+    expect((await s.req('POST', `${root}/far`).set('x-remove-container-meta-temp-url-key', 'x')).status).toBe(204);
+  });
+});
