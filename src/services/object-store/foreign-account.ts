@@ -100,6 +100,7 @@ export async function foreignAccountRequest(call: SwiftCall, target: SwiftTarget
     provider: home,
     providerBase: withAccount(callerBase, target.account),
     proxyBase: withAccount(call.proxyBase, target.account),
+    quietRefusals: true,
   };
   await relay(call.res, call.client.ctx, up, view, call.req.method);
 }
@@ -179,6 +180,7 @@ async function sendAway(call: SwiftCall, target: SwiftTarget, route: Route): Pro
     providerBase: account === undefined ? callerBase : withAccount(callerBase, account),
     proxyBase: withAccount(call.proxyBase, target.account),
     homeIds: call.client.homeIds(provider),
+    quietRefusals: true,
   };
   await relay(call.res, call.client.ctx, up, view, call.req.method);
 }
@@ -232,7 +234,12 @@ export async function anonymousRequest(a: AnonymousCall, target: SwiftTarget): P
       up.body.resume();
       continue;
     }
-    const view = { provider: place.provider, providerBase: base, proxyBase: `${a.proxyRoot}/${target.account}` };
+    const view = {
+      provider: place.provider,
+      providerBase: base,
+      proxyBase: `${a.proxyRoot}/${target.account}`,
+      quietRefusals: true,
+    };
     return relay(a.res, a.ctx, up, view, a.req.method);
   }
 }

@@ -48,6 +48,7 @@ export async function relay(
   if (up.status === 401 && headers['www-authenticate'] === undefined) {
     headers['www-authenticate'] = `Swift realm="${pyQuote(accountOf(view.proxyBase))}"`;
   }
+  if (view.quietRefusals && (up.status === 401 || up.status === 403)) delete headers['x-ocx-provider'];
   setHeaders(res, headers);
   if (method === 'HEAD' || up.status === 204 || up.status === 304) {
     up.body.resume();

@@ -16,6 +16,11 @@ export interface AccountView {
   proxyBase: string;
   /** Grantee ids in ACLs, the provider's -> home's, for the ids of an answer's ACL headers (identity-directory.ts). */
   homeIds?: (ids: { projects: string[]; users: string[] }) => Promise<AclIds>;
+  /**
+   * Another project's account or an anonymous caller (foreign-account.ts): a refusal does not name the provider,
+   * which would tell a stranger that the container exists and where.
+   */
+  quietRefusals?: boolean;
 }
 
 /** The home ids an answer's ACL headers need (none looked up when it has none). */
