@@ -1,6 +1,8 @@
 import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { Server as TlsServer } from 'node:tls';
 import type { Socket } from 'node:net';
+import { enableParserRetry, retryAfterParseError } from './parser-retry';
 
 /**
  * What the server does with bytes it cannot parse as a request. Node's default answers 400 at once and drops
@@ -8,9 +10,15 @@ import type { Socket } from 'node:net';
  * without framing it (a PUT with neither Content-Length nor chunked) then got that 400 instead of the answer to
  * its request (Swift's 411). Here the request in flight is answered first, then the connection closes; without
  * one, the same 400 as Node's.
+ *
+ * Two of those parse errors get a second chance first (src/http/parser-retry.ts): raw bytes >= 0x80 in the request
+ * target (retried percent-encoded, as Swift takes raw UTF-8 names) and a method llhttp does not know (retried so
+ * the app answers it, Swift's 405), when the failing request can be located for certain; llhttp still parses
+ * everything else strictly.
  */
 export function answerInFlightBeforeClientErrors(server: HttpServer | HttpsServer): void {
   const inFlight = new WeakMap<Socket, ServerResponse>();
+  const retries = !(server instanceof TlsServer) && enableParserRetry(server as HttpServer);
   server.on('request', (req, res: ServerResponse) => {
     inFlight.set(req.socket, res);
     res.on('close', () => {
@@ -18,6 +26,7 @@ export function answerInFlightBeforeClientErrors(server: HttpServer | HttpsServe
     });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (retries && retryAfterParseError(server as HttpServer, err, socket)) return;
     const res = inFlight.get(socket);
     if (res && !res.writableEnded) {
       res.shouldKeepAlive = false;
