@@ -1,4 +1,4 @@
-import type { ProviderIdentity } from './identity-directory';
+import type { HomeIdentity, ProviderIdentity } from './identity-directory';
 import type { Config, ProviderConfig } from '../config/types';
 import type { Caller } from './caller';
 import { ProviderUnavailable, Unauthorized } from '../errors/errors';
@@ -54,7 +54,7 @@ export class ProviderSessions {
   private readonly lastK2k = new Map<string, { at: number; result: 'ok' | 'error' }>();
   private readonly refusals: K2kRefusals;
   /** Told who the caller is at a provider after each exchange (app.ts: the ACL identity directory). */
-  onExchange?: (provider: string, home: ProviderIdentity, at: ProviderIdentity) => void;
+  onExchange?: (provider: string, home: HomeIdentity, at: ProviderIdentity) => void;
   /** Provider project per (user, home project, provider): mapAndScope. */
   private readonly projectIds: Cache<{ id: string }>;
 
@@ -209,14 +209,9 @@ export class ProviderSessions {
       this.metrics?.k2kExchanges.inc({ provider: provider.name, result: 'ok' });
       this.lastK2k.set(provider.name, { at: this.now(), result: 'ok' });
       this.metrics?.k2kLatency.observe({ provider: provider.name }, (this.now() - started) / 1000);
-      this.onExchange?.(
-        provider.name,
-        { userId: caller.info.userId, projectId: caller.info.projectId },
-        {
-          userId: scoped.info.userId,
-          projectId,
-        },
-      );
+      const { userId, userName, userDomainId, projectName, projectDomainId } = caller.info;
+      const home = { userId, userName, userDomainId, projectId: caller.info.projectId, projectName, projectDomainId };
+      this.onExchange?.(provider.name, home, { userId: scoped.info.userId, projectId });
       return {
         provider: provider.name,
         kind: 'k2k',

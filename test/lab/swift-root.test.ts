@@ -206,3 +206,28 @@ describe('lab: other accounts and anonymous callers at bu-keystone, decided by i
     }
   });
 });
+
+describe('lab: ACLs by default-domain names at bu-keystone', () => {
+  it('`project_name:user_name` grants there as at home (sent as bu-keystone ids) and reads back as written', async () => {
+    const owner = await login('swiftusertest1', 'swifttenanttest1');
+    const reader = await login('swiftusertest2', 'swifttenanttest2');
+    const path = new URL(owner.storage).pathname;
+    const c = `aclname-${id}`;
+    const as = (t: string, method: 'put' | 'get' | 'head' | 'post' | 'delete', url: string): request.Test =>
+      request(p.server)[method](url).set('x-auth-token', t);
+    expect((await as(owner.token, 'put', `${path}/${c}@bu-keystone`)).status).toBe(201);
+    try {
+      expect((await as(owner.token, 'put', `${path}/${c}/o`).send('by name')).status).toBe(201);
+      expect((await as(reader.token, 'get', `${path}/${c}/o`)).status).toBe(403);
+      const acl = 'swifttenanttest2:swiftusertest2';
+      const grant = await as(owner.token, 'post', `${path}/${c}`).set('x-container-read', acl);
+      expect(grant.status).toBe(204);
+      expect((await as(owner.token, 'head', `${path}/${c}`)).headers['x-container-read']).toBe(acl);
+      const read = await as(reader.token, 'get', `${path}/${c}/o`);
+      expect([read.status, read.text]).toEqual([200, 'by name']);
+    } finally {
+      await as(owner.token, 'delete', `${path}/${c}/o`);
+      await as(owner.token, 'delete', `${path}/${c}`);
+    }
+  });
+});

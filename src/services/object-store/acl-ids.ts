@@ -26,7 +26,7 @@ export function aclIds(values: readonly (string | undefined)[]): { projects: str
 }
 
 export function translateAcl(value: string, ids: AclIds): string {
-  if (!ids.projects.size && !ids.users.size) return value;
+  if (!ids.projects.size && !ids.users.size && !ids.projectNames?.size) return value;
   return value
     .split(',')
     .map((element) => {
@@ -37,6 +37,12 @@ export function translateAcl(value: string, ids: AclIds): string {
       const colon = body.indexOf(':');
       const project = colon < 0 ? body : body.slice(0, colon);
       const user = colon < 0 ? undefined : body.slice(colon + 1);
+      const byName = ids.projectNames?.get(project);
+      const userByName = user === '*' ? '*' : user === undefined ? undefined : ids.userNames?.get(user);
+      // A default-domain name pair means one user (or every user) of one project: both become ids, or neither.
+      if (!ids.projects.has(project) && byName !== undefined && userByName !== undefined) {
+        return `${element.slice(0, lead)}${byName}:${userByName}${tail}`;
+      }
       const p = ids.projects.get(project) ?? project;
       const u = user === undefined ? '' : `:${ids.users.get(user) ?? user}`;
       return element.slice(0, lead) + p + u + tail;
@@ -47,7 +53,7 @@ export function translateAcl(value: string, ids: AclIds): string {
 /** The caller's own project at both ends, plus what else is known. */
 export function withOwnProject(ids: AclIds, from: string, to: string): AclIds {
   if (!from || from === to) return ids;
-  return { projects: new Map([...ids.projects, [from, to]]), users: ids.users };
+  return { ...ids, projects: new Map([...ids.projects, [from, to]]) };
 }
 
 /** `AUTH_<project>` → `<project>` (the reseller prefix is everything up to the first "_"). */

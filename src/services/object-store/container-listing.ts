@@ -9,7 +9,7 @@ import { pyJsonDumps } from './formats';
 import { forwardRequest, requestOp } from './forward-request';
 import { clientRow, rowsNeedRewrite } from './listing-paths';
 import { setHeaders } from './relay';
-import { aclIdsFor, clientHeaders } from './response-headers';
+import { aclsFor, clientHeaders } from './response-headers';
 import { fetchPages, type ProviderPage } from './listing-fetch';
 import { mergeAndRender, readListingQuery } from './listing-response';
 import { answerPartial } from './partial';
@@ -68,7 +68,7 @@ async function listAtOne(call: SwiftCall, provider: string, container: string): 
   const rows = parseSwiftListing(await up.json<unknown>(LISTING_BYTES), 'container');
   if (!rows) throw new BadGateway(provider, 'a container listing that is not a Swift listing');
   const body = Buffer.from(pyJsonDumps(rows.map((r) => clientRow(r, view))), 'utf8');
-  const headers = clientHeaders(up.headers, view, call.client.ctx.requestId, await aclIdsFor(up.headers, view));
+  const headers = clientHeaders(up.headers, view, call.client.ctx.requestId, await aclsFor(up.headers, view));
   delete headers['content-length'];
   delete headers['etag'];
   call.client.ctx.provider = provider;

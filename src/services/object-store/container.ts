@@ -6,7 +6,7 @@ import { listContainer } from './container-listing';
 import { placeNewContainer } from './container-placement';
 import { sumHeaders } from './counters';
 import { setHeaders } from './relay';
-import { aclIdsFor, clientHeaders } from './response-headers';
+import { aclsFor, clientHeaders } from './response-headers';
 import { relayPicked, sendMany } from './send-many';
 import { discard } from './swift-client';
 import { requestOp } from './forward-request';
@@ -57,7 +57,7 @@ async function headContainer(call: SwiftCall, ref: ContainerRef): Promise<void> 
     first.value.headers,
     view,
     call.client.ctx.requestId,
-    await aclIdsFor(first.value.headers, view),
+    await aclsFor(first.value.headers, view),
   );
   Object.assign(
     headers,

@@ -180,6 +180,7 @@ async function sendAway(call: SwiftCall, target: SwiftTarget, route: Route): Pro
     providerBase: account === undefined ? callerBase : withAccount(callerBase, account),
     proxyBase: withAccount(call.proxyBase, target.account),
     homeIds: call.client.homeIds(provider),
+    written: call.client.written(provider, target.account),
     quietRefusals: true,
   };
   await relay(call.res, call.client.ctx, up, view, call.req.method);

@@ -21,6 +21,11 @@ export async function requestOp(
     providerAccount: accountOf(await call.client.baseUrl(provider)),
     aclIds: acls.length ? await call.client.providerIds(provider, aclIds(acls)) : undefined,
   });
+  for (const h of ACL_HEADERS) {
+    const [sent, wrote] = [headers[h], incoming[h]];
+    if (typeof sent === 'string' && typeof wrote === 'string')
+      call.client.rememberAcl(provider, call.account, sent, wrote);
+  }
   return { method: call.req.method, container, object, query: call.query, headers };
 }
 

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../../http/context';
 import type { UpstreamResponse } from '../../upstream/client';
 import type { HeaderBag } from '../../upstream/headers';
-import { aclIdsFor, clientHeaders, type AccountView } from './response-headers';
+import { aclsFor, clientHeaders, type AccountView } from './response-headers';
 import { pyQuote } from './swift-path';
 import { accountOf } from './upstream-url';
 
@@ -43,7 +43,7 @@ export async function relay(
 ): Promise<void> {
   ctx.provider = view.provider;
   res.status(up.status);
-  const headers = clientHeaders(up.headers, view, ctx.requestId, await aclIdsFor(up.headers, view));
+  const headers = clientHeaders(up.headers, view, ctx.requestId, await aclsFor(up.headers, view));
   // Swift always challenges with its own realm; the provider's may have been dropped (response-headers.ts).
   if (up.status === 401 && headers['www-authenticate'] === undefined) {
     headers['www-authenticate'] = `Swift realm="${pyQuote(accountOf(view.proxyBase))}"`;

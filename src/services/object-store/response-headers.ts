@@ -21,13 +21,28 @@ export interface AccountView {
    * which would tell a stranger that the container exists and where.
    */
   quietRefusals?: boolean;
+  /** What the client wrote for an ACL value the proxy translated for this provider (identity-directory.ts). */
+  written?: (value: string) => Promise<string | undefined>;
 }
 
-/** The home ids an answer's ACL headers need (none looked up when it has none). */
-export async function aclIdsFor(upstream: HeaderBag, view: AccountView): Promise<AclIds> {
+/** What an answer's ACL values read as at home: values the proxy translated as written, else ids translated back. */
+export interface AclReadBack {
+  ids: AclIds;
+  written: ReadonlyMap<string, string>;
+}
+
+const NOTHING_READ: AclReadBack = { ids: NO_ACL_IDS, written: new Map() };
+
+/** Looked up only for an answer that has ACL headers. */
+export async function aclsFor(upstream: HeaderBag, view: AccountView): Promise<AclReadBack> {
   const values = ACL_HEADERS.map((h) => upstream[h]).filter((v): v is string => typeof v === 'string');
-  if (!values.length || !view.homeIds) return NO_ACL_IDS;
-  return view.homeIds(aclIds(values));
+  if (!values.length || !view.homeIds) return NOTHING_READ;
+  const written = new Map<string, string>();
+  for (const v of values) {
+    const w = await view.written?.(v);
+    if (w !== undefined) written.set(v, w);
+  }
+  return { ids: await view.homeIds(aclIds(values)), written };
 }
 
 /** Headers whose value is a URL or an absolute path that may point into the provider's account. */
@@ -52,7 +67,7 @@ export function clientHeaders(
   upstream: HeaderBag,
   view: AccountView,
   requestId: string,
-  ids: AclIds = NO_ACL_IDS,
+  acls: AclReadBack = NOTHING_READ,
 ): HeaderBag {
   const out = providerHeadersForClient(upstream, requestId);
   const mappings = accountMappings(view);
@@ -65,10 +80,10 @@ export function clientHeaders(
   for (const h of ACCOUNT_HEADERS) {
     if (out[h] === providerAccount) out[h] = proxyAccount;
   }
-  const known = withOwnProject(ids, projectOfAccount(providerAccount), projectOfAccount(proxyAccount));
+  const known = withOwnProject(acls.ids, projectOfAccount(providerAccount), projectOfAccount(proxyAccount));
   for (const h of ACL_HEADERS) {
     const v = out[h];
-    if (typeof v === 'string') out[h] = translateAcl(v, known);
+    if (typeof v === 'string') out[h] = acls.written.get(v) ?? translateAcl(v, known);
   }
   const challenge = swiftChallenge(out['www-authenticate'], providerAccount, proxyAccount);
   if (challenge === undefined) delete out['www-authenticate'];

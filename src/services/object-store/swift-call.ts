@@ -30,6 +30,7 @@ export async function viewOf(call: SwiftCall, provider: string): Promise<Account
     providerBase: await call.client.baseUrl(provider),
     proxyBase: call.proxyBase,
     homeIds: call.client.homeIds(provider),
+    written: call.client.written(provider, call.account),
   };
 }
 

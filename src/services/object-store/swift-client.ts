@@ -5,7 +5,7 @@ import type { RequestContext } from '../../http/context';
 import { serviceBaseUrl } from '../../identity/endpoints';
 import type { ProviderSessions } from '../../identity/provider-sessions';
 import type { Caller } from '../../identity/caller';
-import { NO_ACL_IDS, type AclIds, type IdentityDirectory } from '../../identity/identity-directory';
+import { DEFAULT_DOMAIN, NO_ACL_IDS, type AclIds, type IdentityDirectory } from '../../identity/identity-directory';
 import type { Metrics } from '../../observability/metrics';
 import type { TokenValidator } from '../../identity/token-validator';
 import type { UpstreamClient, UpstreamResponse } from '../../upstream/client';
@@ -106,10 +106,26 @@ export class SwiftClient {
     return async (ids) => (directory && provider !== this.home ? directory.toHome(provider, ids) : NO_ACL_IDS);
   }
 
-  /** A provider's ids for home ids in ACLs. */
+  /** What the client wrote for an ACL value the proxy translated for a provider. */
+  written(provider: string, account: string): (value: string) => Promise<string | undefined> {
+    const directory = this.deps.directory;
+    return async (value) =>
+      directory && provider !== this.home ? directory.written(provider, account, value) : undefined;
+  }
+
+  /**
+   * A provider's ids for home ids in ACLs, and for default-domain names when the caller's project is in the default
+   * domain (Swift's keystoneauth honours names only for such an account; federated users elsewhere are not in it).
+   */
   async providerIds(provider: string, ids: { projects: string[]; users: string[] }): Promise<AclIds> {
     const directory = this.deps.directory;
-    return directory && provider !== this.home ? directory.toProvider(provider, ids) : NO_ACL_IDS;
+    if (!directory || provider === this.home) return NO_ACL_IDS;
+    return directory.toProvider(provider, ids, this.caller.info.projectDomainId === DEFAULT_DOMAIN);
+  }
+
+  /** Remembers what the client wrote for an ACL value sent to a provider translated. */
+  rememberAcl(provider: string, account: string, sent: string, written: string): void {
+    if (provider !== this.home) this.deps.directory?.remember(provider, account, sent, written);
   }
 
   /** The caller's 401/403 at a provider as the caller's own answer (swift-errors.ts callerRefusal). */
