@@ -6,18 +6,21 @@ import type { Metrics } from '../observability/metrics';
 import { clientRequestId, newRequestId } from '../observability/request-id';
 import type { RequestContext } from './context';
 
-const SERVICES: Record<string, ErrorFlavour> = {
-  identity: 'identity',
-  compute: 'compute',
-  volume: 'volume',
-  image: 'image',
-  'object-store': 'object-store',
-  network: 'network',
-  info: 'object-store',
-  // Swift's own place at the listener root (services/object-store/routes.ts).
-  v1: 'object-store',
-  'v1.0': 'object-store',
-};
+// A Map, not an object literal: a first segment such as `constructor` must not find Object.prototype's members.
+const SERVICES = new Map<string, ErrorFlavour>(
+  Object.entries({
+    identity: 'identity',
+    compute: 'compute',
+    volume: 'volume',
+    image: 'image',
+    'object-store': 'object-store',
+    network: 'network',
+    info: 'object-store',
+    // Swift's own place at the listener root (services/object-store/routes.ts).
+    v1: 'object-store',
+    'v1.0': 'object-store',
+  } satisfies Record<string, ErrorFlavour>),
+);
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY', 'OPTIONS']);
 
 /** Builds the RequestContext, keeps or makes x-openstack-request-id, and logs/counts each request once. */
@@ -29,10 +32,11 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
   return (req, res, next) => {
     const requestId = newRequestId();
     const clientId = clientRequestId(req.headers['x-openstack-request-id']);
-    const first = req.path.split('/')[1] ?? '';
-    const service = SERVICES[first] ?? 'proxy';
+    const path = req.path;
+    const end = path.indexOf('/', 1);
+    const service = SERVICES.get(end < 0 ? path.slice(1) : path.slice(1, end)) ?? 'proxy';
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('request deadline passed')), deps.requestTimeoutMs);
+    const timer = setTimeout(abortForDeadline, deps.requestTimeoutMs, controller);
     timer.unref();
     const startedAt = Date.now();
     const ctx: RequestContext = {
@@ -45,27 +49,35 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
     };
     res.locals['ctx'] = ctx;
     res.setHeader('x-openstack-request-id', requestId);
-    // The client went away before we answered: abort every upstream call made for it.
+    // One listener: a response emits 'close' after 'finish' when it was answered, and alone when the client went
+    // away first (then every upstream call made for it is aborted, and nothing is counted or logged).
     res.on('close', () => {
       clearTimeout(timer);
-      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-    });
-    res.on('finish', () => {
+      if (!res.writableFinished) {
+        controller.abort(new Error('client disconnected'));
+        return;
+      }
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
-      const statusClass = `${Math.floor(res.statusCode / 100)}xx`;
-      deps.metrics.requests.inc({ service, method, status_class: statusClass, provider: ctx.provider ?? '' });
+      deps.metrics.requests.inc({
+        service,
+        method,
+        status_class: statusClass(res.statusCode),
+        provider: ctx.provider ?? '',
+      });
       // Counted here, for every front, from the header the client gets (docs/operations.md alerts on it).
       const partial = res.getHeader('x-ocx-partial');
       if (typeof partial === 'string') {
         for (const provider of partial.split(',')) deps.metrics.partialListings.inc({ service, provider });
       }
       // Path only: query strings can carry signatures (Swift temp URLs).
+      const url = req.originalUrl;
+      const query = url.indexOf('?');
       requestLog.info(
         {
           requestId,
           clientRequestId: clientId,
           method: req.method,
-          path: req.originalUrl.split('?')[0],
+          path: query < 0 ? url : url.slice(0, query),
           status: res.statusCode,
           ms: Date.now() - startedAt,
           service,
@@ -76,6 +88,16 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; request
     });
     next();
   };
+}
+
+function abortForDeadline(controller: AbortController): void {
+  controller.abort(new Error('request deadline passed'));
+}
+
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx', '6xx', '7xx', '8xx', '9xx'];
+
+function statusClass(status: number): string {
+  return STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
 }
 
 /**

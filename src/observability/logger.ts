@@ -26,13 +26,30 @@ export const REDACT_PATHS = [
   '*.key',
 ];
 
+let lastMs = Number.NaN;
+let lastTime = '';
+
+/**
+ * pino's `stdTimeFunctions.isoTime` (the same `,"time":"<ISO 8601>"` fragment), formatted once per millisecond:
+ * under load several lines share a millisecond, and the Date and its string were made for each (every request
+ * writes a line).
+ */
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
       level,
       base: { service: 'ocx-proxy' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
     },
     destination as pino.DestinationStream | undefined,
   );

@@ -1,15 +1,15 @@
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { rewriteUrl, rewriteUrlsDeep, type UrlMapping } from '../catalog/links';
+import { rewriteUrl, rewriteUrlsDeep, rewriteUrlsInJsonText, type UrlMapping } from '../catalog/links';
 import { hasBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client';
 import { BadGateway } from '../errors/errors';
 import {
+  addProxyIdentity,
   clientHeadersForProvider,
   providerHeadersForClient,
-  withProxyIdentity,
   type HeaderBag,
 } from '../upstream/headers';
 
@@ -32,11 +32,12 @@ const JSON_REWRITE_LIMIT = 32 * 1024 * 1024;
 const URL_HEADERS = ['location', 'content-location', 'x-storage-url', 'link'];
 
 export function buildUpstreamHeaders(req: Request, ctx: RequestContext, target: ForwardTarget): HeaderBag {
-  const headers = withProxyIdentity(clientHeadersForProvider(req.headers), ctx);
+  // One fresh bag, filled in place (it is this call's own): no copy per step.
+  const headers = addProxyIdentity(clientHeadersForProvider(req.headers), ctx);
   if (target.token) headers['x-auth-token'] = target.token;
   if (target.body !== undefined) headers['content-length'] = String(Buffer.byteLength(target.body));
   else if (req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
-  return { ...headers, ...target.extraHeaders };
+  return target.extraHeaders ? Object.assign(headers, target.extraHeaders) : headers;
 }
 
 /** Send the client's request to one provider and return the raw upstream response (not yet written). */
@@ -82,7 +83,7 @@ export async function relayResponse(
   const noBody = method === 'HEAD' || up.status === 204 || up.status === 304;
   if (!noBody && /json/.test(contentType) && (target.mappings.length > 0 || target.rewriteJson)) {
     const text = await up.text(JSON_REWRITE_LIMIT);
-    const out = text.trim() === '' ? text : JSON.stringify(rewriteJsonBody(text, target));
+    const out = text.trim() === '' ? text : rewriteJsonText(text, target);
     delete headers['content-length'];
     delete headers['content-encoding'];
     res.status(up.status);
@@ -114,17 +115,19 @@ export async function forward(
 
 /**
  * A JSON answer the proxy cannot parse is never relayed as it came: it may hold provider URLs and project ids
- * the rewrite would have replaced. Rewrite errors propagate (502) instead of passing the body through.
+ * the rewrite would have replaced. Rewrite errors propagate (502) instead of passing the body through. With no
+ * `rewriteJson` (the Keystone passthrough) the URLs are rewritten in the text itself once it parsed, so the
+ * document is not copied and re-serialised (rewriteUrlsInJsonText); the client gets the same values.
  */
-function rewriteJsonBody(text: string, target: Pick<ForwardTarget, 'provider' | 'mappings' | 'rewriteJson'>): unknown {
+function rewriteJsonText(text: string, target: Pick<ForwardTarget, 'provider' | 'mappings' | 'rewriteJson'>): string {
   let doc: unknown;
   try {
     doc = JSON.parse(text) as unknown;
   } catch (err) {
     throw new BadGateway(target.provider, 'malformed JSON', { cause: err });
   }
-  const rewritten = rewriteUrlsDeep(doc, target.mappings);
-  return target.rewriteJson ? target.rewriteJson(rewritten) : rewritten;
+  if (!target.rewriteJson) return rewriteUrlsInJsonText(text, target.mappings);
+  return JSON.stringify(target.rewriteJson(rewriteUrlsDeep(doc, target.mappings)));
 }
 
 function rewriteAll(text: string, mappings: readonly UrlMapping[]): string {

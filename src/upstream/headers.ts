@@ -23,19 +23,32 @@ const HOP_BY_HOP = new Set([
 export type HeaderBag = Record<string, string | string[]>;
 
 export function stripHopByHop(headers: IncomingHttpHeaders | HeaderBag): HeaderBag {
-  const named = new Set(
-    String(headers['connection'] ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const named = connectionTokens(headers['connection']);
   const out: HeaderBag = {};
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
+    if (v === undefined) continue;
     const key = k.toLowerCase();
-    if (v === undefined || HOP_BY_HOP.has(key) || named.has(key)) continue;
+    if (HOP_BY_HOP.has(key) || (named !== undefined && named.includes(key))) continue;
     out[key] = v;
   }
   return out;
+}
+
+/**
+ * The header names a Connection header lists (lower-cased), or undefined when it lists none. Called for every
+ * request and response: most carry no Connection header, or only `keep-alive` or `close`, so no list is built then.
+ */
+function connectionTokens(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text === '') return undefined;
+  const tokens: string[] = [];
+  for (const part of text.split(',')) {
+    const token = part.trim().toLowerCase();
+    if (token !== '') tokens.push(token);
+  }
+  return tokens.length > 0 ? tokens : undefined;
 }
 
 /**
@@ -83,16 +96,25 @@ export interface ForwardPolicy {
   keepEncoding?: boolean;
 }
 
-/** The client's request headers fit to send one provider; credentials and forwarding headers removed. */
+/**
+ * The client's request headers fit to send one provider; credentials and forwarding headers removed. One pass over
+ * the client's headers (hop-by-hop, the Connection header's names, NEVER_FORWARDED, `x-ocx-*`, the service token)
+ * into a fresh object: this runs for every proxied call.
+ */
 export function clientHeadersForProvider(incoming: IncomingHttpHeaders, policy: ForwardPolicy = {}): HeaderBag {
-  const out = stripHopByHop(incoming);
-  for (const key of Object.keys(out)) {
+  const named = connectionTokens(incoming['connection']);
+  const out: HeaderBag = {};
+  for (const k of Object.keys(incoming)) {
+    const v = incoming[k];
+    if (v === undefined) continue;
+    const key = k.toLowerCase();
+    if (HOP_BY_HOP.has(key) || (named !== undefined && named.includes(key))) continue;
     if (NEVER_FORWARDED.has(key) || key.startsWith('x-ocx-')) {
-      if (key === 'accept-encoding' && policy.keepEncoding) continue;
-      delete out[key];
+      if (!(key === 'accept-encoding' && policy.keepEncoding)) continue;
     }
+    if (key === 'x-service-token' && !policy.serviceToken) continue;
+    out[key] = v;
   }
-  if (!policy.serviceToken) delete out['x-service-token'];
   return out;
 }
 
@@ -104,9 +126,14 @@ export interface ProxyIdentity {
 }
 
 export function withProxyIdentity(headers: HeaderBag, who: ProxyIdentity): HeaderBag {
-  const out: HeaderBag = { ...headers, 'x-openstack-request-id': who.requestId };
-  if (who.peer) out['x-forwarded-for'] = who.peer;
-  return out;
+  return addProxyIdentity({ ...headers }, who);
+}
+
+/** withProxyIdentity on a bag the caller owns (no copy): for a bag clientHeadersForProvider just made. */
+export function addProxyIdentity(headers: HeaderBag, who: ProxyIdentity): HeaderBag {
+  headers['x-openstack-request-id'] = who.requestId;
+  if (who.peer) headers['x-forwarded-for'] = who.peer;
+  return headers;
 }
 
 /**
