@@ -295,16 +295,20 @@ provision_provider() {
   # Every user asserted by the home IdP becomes an ephemeral (shadow) user in the IdP's domain, member of
   # federated_users, which has role member on demo and shared. The users of Swift's functional suite
   # (swiftusertestN, test/conformance) go to swift_test_users instead, which alone has a role on the suite's
-  # projects (deploy/lab/swift.sh): no other user sees those projects at bu-keystone.
+  # projects (deploy/lab/swift.sh): no other user sees those projects at bu-keystone. A suite user without a
+  # Swift operator role on its home project (swiftusertest3: `anotherrole`, swiftusertest5: `service`) goes to
+  # swift_test_others, which has only `anotherrole` there: as at home, it reaches its account only through ACLs.
   ensure_group swift_test_users >/dev/null
-  local rules='{"mapping":{"rules":[{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"federated_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","not_any_of":["^swiftusertest[0-9]+$"],"regex":true}]},{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"swift_test_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","any_one_of":["^swiftusertest[0-9]+$"],"regex":true}]}]}}'
+  ensure_group swift_test_others >/dev/null
+  local operators='["admin","member","_member_","ResellerAdmin"]'
+  local rules='{"mapping":{"rules":[{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"federated_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","not_any_of":["^swiftusertest[0-9]+$"],"regex":true}]},{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"swift_test_users","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","any_one_of":["^swiftusertest[0-9]+$"],"regex":true},{"type":"openstack_roles","any_one_of":'"$operators"'}]},{"local":[{"user":{"name":"{0}","type":"ephemeral"}},{"group":{"name":"swift_test_others","domain":{"name":"Default"}}}],"remote":[{"type":"openstack_user"},{"type":"openstack_user","any_one_of":["^swiftusertest[0-9]+$"],"regex":true},{"type":"openstack_roles","not_any_of":'"$operators"'}]}]}}'
   put_or_patch /v3/OS-FEDERATION/mappings/k2k-mapping "$rules"
   put_or_patch "/v3/OS-FEDERATION/identity_providers/$IDP_ID/protocols/saml2" '{"protocol":{"mapping_id":"k2k-mapping"}}'
 }
 
 provision() {
   local marker="$LAB/.provisioned" want
-  want="v2 $(stat -c %i "$LAB/home/keystone.db") $(stat -c %i "$LAB/$SP_ID/keystone.db")"
+  want="v3 $(stat -c %i "$LAB/home/keystone.db") $(stat -c %i "$LAB/$SP_ID/keystone.db")"
   if [ "$(cat "$marker" 2>/dev/null)" = "$want" ]; then
     return 0
   fi

@@ -534,6 +534,22 @@ conformance_users() {
   admin=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["providers"]["bu-keystone"]["admin_password"])' "$LAB_DIR/lab.json")
   "$PY" "$dir/ks_test_objects.py" sp http://127.0.0.1:5002/v3 "$admin" swift_test_users >/dev/null ||
     die "creating the Swift conformance projects at bu-keystone failed"
+  # The suite's users without an operator role at home are mapped to swift_test_others (deploy/lab/keystone.sh):
+  # a role on the suite's projects that is not one of Swift's operator roles, so they can scope but not operate.
+  "$PY" - http://127.0.0.1:5002/v3 "$admin" <<'PYEOF' >/dev/null || die "granting swift_test_others at bu-keystone failed"
+import sys
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+from keystoneclient.v3 import client
+auth = v3.Password(auth_url=sys.argv[1], username='admin', password=sys.argv[2], project_name='admin',
+                   user_domain_id='default', project_domain_id='default')
+ks = client.Client(session=session.Session(auth=auth))
+group = ks.groups.list(name='swift_test_others', domain='default')[0]
+role = (ks.roles.list(name='anotherrole') or [None])[0] or ks.roles.create(name='anotherrole')
+for p in ks.projects.list():
+    if p.name.startswith('swifttenanttest'):
+        ks.role_assignments.list(group=group, project=p) or ks.roles.grant(role, group=group, project=p)
+PYEOF
   log "Swift conformance users and projects present (home, bu-keystone)"
 }
 

@@ -210,6 +210,36 @@ def _write_atomic(path, text):
     os.replace(tmp, path)
 
 
+# The lab runs no replicator, whose job includes removing deleted container DBs after reclaim_age. Without it
+# every container the suites create and delete stays on disk, and each updater sweep opens them all: after a few
+# conformance runs a sweep took over 60 s and `swift.sh flush` timed out. Same rule as the replicator
+# (DatabaseBroker.is_reclaimable), with a lab-sized reclaim age.
+RECLAIM_EVERY_S = 300
+RECLAIM_AGE_S = 600
+
+
+def _reclaim_deleted_containers(devices, name):
+    import shutil
+    from swift.container.backend import ContainerBroker
+    removed, now = 0, time.time()
+    for dirpath, _dirs, files in os.walk(devices):
+        if '/containers/' not in dirpath + '/':
+            continue
+        for f in files:
+            if not f.endswith('.db'):
+                continue
+            try:
+                broker = ContainerBroker(os.path.join(dirpath, f))
+                if broker.is_reclaimable(now, RECLAIM_AGE_S):
+                    shutil.rmtree(dirpath)
+                    removed += 1
+            except Exception as err:  # a DB being written or already gone: the next pass sees it again
+                print('%s: reclaim skipped %s: %s' % (name, f, err), file=sys.stderr, flush=True)
+    if removed:
+        print('%s %s: reclaimed %d deleted container DBs' % (time.strftime('%Y-%m-%dT%H:%M:%S'), name, removed),
+              file=sys.stderr, flush=True)
+
+
 def cmd_updater(swift_dir, interval, flush_base=None):
     from swift.common.utils import eventlet_monkey_patch, get_logger, readconf
     eventlet_monkey_patch()  # once; Swift's run_once calls it again, which is then a no-op
@@ -231,6 +261,7 @@ def cmd_updater(swift_dir, interval, flush_base=None):
     done_file = flush_base and flush_base + '.done'
     if flush_base:
         _write_atomic(flush_base + '.ready', str(os.getpid()))
+    last_reclaim = 0.0
     while True:
         t0 = time.time()
         wanted = _read(want_file) if want_file else ''
@@ -246,6 +277,9 @@ def cmd_updater(swift_dir, interval, flush_base=None):
                 ou.stats.failures, cu.successes, cu.failures), file=sys.stderr, flush=True)
         if done_file and wanted and wanted != _read(done_file):
             _write_atomic(done_file, wanted)
+        if time.time() - last_reclaim >= RECLAIM_EVERY_S:
+            last_reclaim = time.time()
+            _reclaim_deleted_containers(cconf.get('devices', '/srv/node'), name)
         # sleep until the next sweep is due, or until swift.sh flush asks for one
         while time.time() - t0 < max(0.5, interval):
             if want_file and _read(want_file) not in ('', wanted):
