@@ -41,8 +41,8 @@ export interface Place {
 
 /**
  * The providers holding another project's container as that project's own use recorded them (its recorded
- * location, else where it was seen), in priority order, limited to those where the project's account is known;
- * home alone when nothing is known. `container@provider` names that provider.
+ * location, else where it was seen, else every provider), in priority order, limited to those where the project's
+ * account is known (home always). `container@provider` names that provider.
  */
 export async function placesOf(
   known: KnownPlaces,
@@ -60,7 +60,8 @@ export async function placesOf(
     known.keys.seenAt(project, at.id),
     known.keys.bases(project),
   ]);
-  const holders = recorded ?? seen;
+  // Nothing known about the container: it may be wherever the project has an account (home first, by priority).
+  const holders = recorded ?? (seen.length ? seen : order);
   const places = order
     .filter((p) => holders.includes(p) && (p === config.home || bases[p] !== undefined))
     .map((p): Place => {
@@ -133,7 +134,9 @@ async function routeAway(call: SwiftCall, target: SwiftTarget, known: KnownPlace
   for (const [i, n] of names.entries()) {
     let at: string[];
     if (n.account === call.account) {
-      at = (await call.locator.holders(call.client, { name: n.container })).providers;
+      const held = (await call.locator.holders(call.client, { name: n.container })).providers;
+      // A container of the caller's that does not exist: any provider answers that as Swift does (404).
+      at = held.length ? held : call.client.names;
     } else {
       const found = await placesOf(known, call.client.deps.config, n.account, n.container);
       at = found.places.map((p) => p.provider);
