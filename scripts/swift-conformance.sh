@@ -16,6 +16,9 @@
 #   OCX_LAB_DIR          the lab (default /var/lib/ocx-lab); the proxy is lab.json's "proxy" URL
 #   OCX_SWIFT_PROXY_URL  another proxy to test instead (e.g. one started from this checkout on another port)
 #   OCX_CONFORMANCE_OUT  where both runs keep test.conf, junit.xml and pytest.log (default mktemp)
+#   OCX_CONFORMANCE_PLACEMENT  a provider (e.g. bu-keystone): also run the suite through a second proxy started
+#                        here from this checkout's dist/ with the lab's config plus placement.services.object-store
+#                        set to it (new containers land there), compared with the same direct run
 # The suite's users and projects are created by deploy/lab/swift.sh up (ks_test_objects.py). The suite deletes
 # every container of the test accounts: never point it at real projects.
 set -uo pipefail
@@ -58,22 +61,52 @@ run() { # NAME URL AUTH_PREFIX
 run direct "$home_ks" /v3/ "$@"
 run proxy "$proxy" /identity/v3/ "$@"
 
+runs=(proxy)
+placed=${OCX_CONFORMANCE_PLACEMENT:-}
+if [ -n "$placed" ]; then
+  port=${OCX_CONFORMANCE_PLACEMENT_PORT:-8090}
+  "$PY" - "$LAB/ocx.yaml" "$OUT/ocx-placement.yaml" "$placed" "$port" <<'PYEOF' || exit 2
+import sys, yaml
+src, dst, provider, port = sys.argv[1:]
+c = yaml.safe_load(open(src))
+c['listen']['port'] = int(port)
+c['public_url'] = 'http://127.0.0.1:%s' % port
+c.setdefault('placement', {}).setdefault('services', {})['object-store'] = provider
+c['placement'].setdefault('policy', 'home')
+yaml.safe_dump(c, open(dst, 'w'), sort_keys=False)
+PYEOF
+  node "$ROOT/dist/main.js" --config "$OUT/ocx-placement.yaml" --workers 1 >"$OUT/proxy-placement.out" 2>&1 &
+  placed_pid=$!
+  trap 'kill "$placed_pid" 2>/dev/null' EXIT
+  for _ in $(seq 150); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
+    sleep 0.2
+  done
+  run "proxy-$placed" "http://127.0.0.1:$port" /identity/v3/ "$@"
+  kill "$placed_pid" 2>/dev/null
+  runs+=("proxy-$placed")
+fi
+
 grep -v '^[[:space:]]*\(#\|$\)' "$KNOWN" 2>/dev/null | sort -u >"$OUT/known"
-comm -23 "$OUT/proxy.failed" "$OUT/direct.failed" >"$OUT/proxy-only"
-comm -23 "$OUT/proxy-only" "$OUT/known" >"$OUT/new"
-comm -12 "$OUT/proxy-only" "$OUT/known" >"$OUT/known-seen"
-echo "== direct: $(tail -n 1 "$OUT/direct.log")"
-echo "== proxy:  $(tail -n 1 "$OUT/proxy.log")"
-echo "== failing only through the proxy: $(wc -l <"$OUT/proxy-only") ($(wc -l <"$OUT/known-seen") of them known gaps)"
-for name in direct proxy; do
+for name in direct "${runs[@]}"; do
   if ! tail -n 1 "$OUT/$name.log" | grep -q ' passed, '; then
     echo "the $name run did not run (see $OUT/$name.log)" >&2
     exit 1
   fi
 done
-if [ -s "$OUT/new" ]; then
-  echo "== FAIL: these fail through the proxy but not directly, and are not in $KNOWN:"
-  sed 's/^/  /' "$OUT/new"
-  exit 1
-fi
+echo "== direct: $(tail -n 1 "$OUT/direct.log")"
+failed=0
+for name in "${runs[@]}"; do
+  comm -23 "$OUT/$name.failed" "$OUT/direct.failed" >"$OUT/$name-only"
+  comm -23 "$OUT/$name-only" "$OUT/known" >"$OUT/$name-new"
+  comm -12 "$OUT/$name-only" "$OUT/known" >"$OUT/$name-known-seen"
+  echo "== $name: $(tail -n 1 "$OUT/$name.log")"
+  echo "== failing only through $name: $(wc -l <"$OUT/$name-only") ($(wc -l <"$OUT/$name-known-seen") of them known gaps)"
+  if [ -s "$OUT/$name-new" ]; then
+    echo "== FAIL: these fail through $name but not directly, and are not in $KNOWN:"
+    sed 's/^/  /' "$OUT/$name-new"
+    failed=1
+  fi
+done
+((failed == 0)) || exit 1
 echo "== ok (logs in $OUT)"
