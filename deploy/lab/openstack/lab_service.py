@@ -19,6 +19,8 @@ same process (e.g. Neutron's single API process) cannot commit until the waiter 
 Only writer transactions (oslo.db enginefacade's WRITER mode, or a transaction outside enginefacade) take the lock
 up front; a READER's deferred BEGIN reads its WAL snapshot without it. Otherwise a reader that opens an independent
 writer in the same greenthread (Neutron's security group show makes the project's default group) waits on itself.
+A connection that begins while its greenthread has a writer open and holds no lock yet takes it too (_writes_now
+says why).
 """
 import importlib.util
 import os
@@ -48,7 +50,8 @@ def patch_sqlite():
         # emit BEGIN IMMEDIATE first and say so.
         if conn.dialect.name != 'sqlite' or 'in_transaction' in conn.info:
             return
-        if _innermost_mode() == 'reader':
+        key = _current_key()
+        if not _writes_now(key):
             return  # oslo.db's own deferred BEGIN
         if conn.connection.dbapi_connection.isolation_level is not None:
             return  # not oslo.db's engine setup: pysqlite manages its own BEGIN
@@ -64,6 +67,20 @@ def patch_sqlite():
                 time.sleep(pause)  # green under eventlet: the lock's holder runs meanwhile
                 pause = min(pause * 2, 0.1)
         conn.info['in_transaction'] = True
+        conn.info['lab_write_lock'] = key
+        _LOCKS_HELD[key] = _LOCKS_HELD.get(key, 0) + 1
+
+    @sqlalchemy.event.listens_for(Engine, 'commit')
+    @sqlalchemy.event.listens_for(Engine, 'rollback')
+    def _released(conn):
+        key = conn.info.pop('lab_write_lock', None)
+        if key is None:
+            return
+        left = _LOCKS_HELD.get(key, 1) - 1
+        if left > 0:
+            _LOCKS_HELD[key] = left
+        else:
+            _LOCKS_HELD.pop(key, None)
 
 
 # The modes of the enginefacade transactions each greenthread (or thread) opened and has not closed, innermost
@@ -81,9 +98,27 @@ def _current_key():
     return id(getcurrent())
 
 
-def _innermost_mode():
-    stack = _OPEN_MODES.get(_current_key())
-    return stack[-1] if stack else None
+# Write locks (BEGIN IMMEDIATE transactions) each greenthread holds now, keyed as _OPEN_MODES.
+_LOCKS_HELD = {}
+
+
+def _writes_now(key):
+    """Whether the transaction beginning now in greenthread `key` takes the write lock up front.
+
+    The innermost transaction a greenthread opened is not always the one whose connection begins: Neutron's
+    objects/db/api.py get_object is decorated CONTEXT_READER with the object's class as first argument, which
+    enginefacade takes for the context, so it opens a reader of its own inside a writer (remove_reservation) while
+    the query runs on the writer's session, whose connection then began deferred under the 'reader' and its
+    DELETE failed "database is locked" (Neutron's subnet create answered 500 in the lab). So a writer anywhere in
+    the greenthread's open transactions takes the lock, unless the greenthread holds it already: then what begins
+    is a second connection (a reader or an independent writer), which must not wait on its own greenthread.
+    """
+    stack = _OPEN_MODES.get(key)
+    if not stack:
+        return True  # a transaction outside enginefacade
+    if stack[-1] == 'writer':
+        return True
+    return 'writer' in stack and not _LOCKS_HELD.get(key)
 
 
 def patch_enginefacade():
