@@ -96,8 +96,14 @@ async function measure(targets, headers, { seconds, connections, repeat = 3, loa
 
 function ratios(rows) {
   const by = Object.fromEntries(rows.map((r) => [r.target, r]));
-  const { direct, nginx, proxy, before } = by;
+  const { direct, nginx, proxy, before, floor } = by;
   return {
+    ...(floor
+      ? {
+          perCoreFloorVsNginx: floor.rpsPerCore / nginx.rpsPerCore,
+          perCoreProxyVsFloor: proxy.rpsPerCore / floor.rpsPerCore,
+        }
+      : {}),
     ...(before
       ? {
           perCoreBeforeVsNginx: before.rpsPerCore / nginx.rpsPerCore,
@@ -116,7 +122,12 @@ function ratios(rows) {
 
 async function fixedBackendBench(opts) {
   const dir = scratchDir('latency');
-  const [backendPort, proxyPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+  const [backendPort, proxyPort, nginxPort, floorPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const children = [];
   try {
     const backend = start(
@@ -132,6 +143,18 @@ async function fixedBackendBench(opts) {
     children.push(proxy);
     const nginx = await startNginx(dir, nginxPort, [{ prefix: '/', upstream: `${backendUrl}/` }], { cpu: PROXY_CPU });
     children.push(nginx);
+    // What Node's HTTP server and undici cost with nothing else (bench/node-floor.js), same core as the proxy.
+    const floor = start(
+      'node-floor',
+      process.execPath,
+      [path.join(__dirname, 'node-floor.js'), String(floorPort), backendUrl],
+      {
+        dir,
+        cpu: PROXY_CPU,
+      },
+    );
+    children.push(floor);
+    await waitForPort(floorPort, 10_000, floor);
     // --baseline DIR: an earlier build of the proxy measured alongside, same backend, same rounds.
     const beforePort = opts.baseline ? await freePort() : undefined;
     const before = beforePort
@@ -156,6 +179,7 @@ async function fixedBackendBench(opts) {
       const targets = [
         { name: 'direct', url: `${backendUrl}${p}`, pid: backend.pid },
         { name: 'nginx', url: `http://127.0.0.1:${nginxPort}${p}`, pid: nginx.pid },
+        { name: 'floor', url: `http://127.0.0.1:${floorPort}${p}`, pid: floor.pid },
         { name: 'proxy', url: `http://127.0.0.1:${proxyPort}${p}`, pid: proxy.pid },
         ...(before ? [{ name: 'before', url: `http://127.0.0.1:${beforePort}${p}`, pid: before.pid }] : []),
       ];
@@ -233,6 +257,11 @@ function printLatency(results) {
         `req/s proxy/nginx = ${f(r.rpsProxyVsNginx, 2)}, proxy/direct = ${f(r.rpsProxyVsDirect, 2)}; ` +
         `req/s per core proxy/nginx = ${f(r.perCoreProxyVsNginx, 2)}`,
     );
+    if (r.perCoreFloorVsNginx !== undefined) {
+      lines.push(
+        `  bare Node passthrough (floor, bench/node-floor.js): req/s per core floor/nginx = ${f(r.perCoreFloorVsNginx, 2)}, proxy/floor = ${f(r.perCoreProxyVsFloor, 2)}`,
+      );
+    }
     if (r.perCoreBeforeVsNginx !== undefined) {
       lines.push(
         `  baseline build (before): req/s per core before/nginx = ${f(r.perCoreBeforeVsNginx, 2)}, proxy/before = ${f(r.perCoreProxyVsBefore, 2)}`,

@@ -88,7 +88,8 @@ function summary(results) {
   if (pass && list) {
     lines.push(
       `requests/s per core, proxy / nginx: Keystone passthrough ${f(pass.ratios.perCoreProxyVsNginx)} (target >= 0.6), ` +
-        `merged Nova listing (1 provider) ${f(list.ratios.perCoreProxyVsNginx)}`,
+        `merged Nova listing (1 provider) ${f(list.ratios.perCoreProxyVsNginx)}; ` +
+        `a bare Node passthrough (bench/node-floor.js) / nginx: ${f(pass.ratios.perCoreFloorVsNginx)}`,
       `p99 at ${results.opts.connections} connections, proxy (nginx): passthrough ${f(row(pass, 'proxy')?.p99Loaded, 1)} ms ` +
         `(${f(row(pass, 'nginx')?.p99Loaded, 1)}), merged listing ${f(row(list, 'proxy')?.p99Loaded, 1)} ms ` +
         `(${f(row(list, 'nginx')?.p99Loaded, 1)})`,
