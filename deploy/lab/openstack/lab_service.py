@@ -105,8 +105,8 @@ _LOCKS_HELD = {}
 def _writes_now(key):
     """Whether the transaction beginning now in greenthread `key` takes the write lock up front.
 
-    The innermost transaction a greenthread opened is not always the one whose connection begins: Neutron's
-    objects/db/api.py get_object is decorated CONTEXT_READER with the object's class as first argument, which
+    The innermost transaction a greenthread opened is not always the one whose connection begins: Neutron's (Zed,
+    Debian 12) database get_object for its objects is decorated CONTEXT_READER with the object's class first, which
     enginefacade takes for the context, so it opens a reader of its own inside a writer (remove_reservation) while
     the query runs on the writer's session, whose connection then began deferred under the 'reader' and its
     DELETE failed "database is locked" (Neutron's subnet create answered 500 in the lab). So a writer anywhere in
